@@ -1,0 +1,25 @@
+# Two commands do everything (as root, on Debian 12):
+#   make         install what is missing, prepare the base tree, apply the
+#                series, build, boot QEMU and show the guest-observed table
+#   make check   every gate; ends with "N passed, N failed[, N skipped]"
+# Helpers for working on the series:
+#   make tree    editable kernel tree in build/linux (base + one commit per
+#                patch; FORCE=1 discards commits that were not exported)
+#   make export  write the tree's series back to patches/
+SHELL := /bin/bash
+
+.PHONY: all check deps tree export clean help
+all:
+	@bash scripts/main.sh
+check:
+	@bash scripts/deps.sh && bash scripts/check.sh
+deps:
+	@bash scripts/deps.sh
+tree: deps
+	@FORCE=$(FORCE) bash scripts/tree.sh
+export:
+	@bash scripts/export.sh
+clean:
+	rm -rf build/out build/logs build/guest
+help:
+	@sed -n '1,10p' Makefile

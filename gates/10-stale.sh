@@ -1,0 +1,17 @@
+#!/usr/bin/env bash
+# patches/ must hold what the editable tree holds: a local tree with commits
+# or edits that were never exported means patches/ is stale.
+. "$(dirname "$0")/../scripts/lib.sh"
+if ! git -C "$TREE" rev-parse -q --verify refs/heads/v4 >/dev/null 2>&1; then
+	echo "PASS: patches/ not stale (no local tree yet; it is made from patches/)"
+	exit 0
+fi
+tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
+if ! err=$("$TOP/scripts/export.sh" "$tmp" 2>&1); then
+	echo "FAIL: patches/ is stale: $err"
+elif ! d=$(diff -r "$TOP/patches" "$tmp"); then
+	echo "$d" | head -n 20
+	echo "FAIL: patches/ is stale: $TREE differs (run 'make export', or 'make tree FORCE=1' to drop the tree's changes)"
+else
+	echo "PASS: patches/ matches the series in $TREE"
+fi

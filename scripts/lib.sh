@@ -1,0 +1,32 @@
+# Shared settings for the scripts: paths, the pinned base package, timing helpers.
+# Sourced, not run.
+set -euo pipefail
+
+TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+BUILD=$TOP/build
+BASE_PKG=linux-source-6.1
+BASE_VERSION=6.1.192-2
+BASE_TARBALL=/usr/src/linux-source-6.1.tar.xz
+TREE=$BUILD/linux              # editable tree: base commit + one commit per patch
+CROSS=aarch64-linux-gnu-
+JOBS=$(nproc)
+
+# Fixed identity and dates so that the base commit, and every commit git am
+# makes on top of it, get the same hash on every machine.
+export GIT_AUTHOR_NAME="Debian linux-source" GIT_AUTHOR_EMAIL="base@localhost"
+export GIT_COMMITTER_NAME="Debian linux-source" GIT_COMMITTER_EMAIL="base@localhost"
+BASE_DATE="2000-01-01T00:00:00Z"
+
+# ccache hits across clones at different paths only with these two.
+export CCACHE_DIR=${CCACHE_DIR:-/var/cache/nc-series-ccache}
+export CCACHE_BASEDIR=$TOP CCACHE_NOHASHDIR=true CCACHE_MAXSIZE=5G
+
+die() { echo "error: $*" >&2; exit 1; }
+note() { echo ">>> $*"; }
+
+# kmake OUTDIR [make args...]: cross-build in $TREE into OUTDIR.
+kmake() {
+	local out=$1; shift
+	make -C "$TREE" O="$out" ARCH=arm64 CROSS_COMPILE=$CROSS \
+		CC="ccache ${CROSS}gcc" -j"$JOBS" -s "$@"
+}
