@@ -1,0 +1,15 @@
+#!/usr/bin/env bash
+# mkinitramfs.sh OUT.cpio INIT PLAN [FILE...]: an uncompressed newc cpio with
+# INIT as /init, PLAN (comments dropped) as /plan and each FILE in /bin.
+set -euo pipefail
+out=$1 init=$2 plan=$3; shift 3
+stage=$(mktemp -d)
+trap 'rm -rf "$stage"' EXIT
+mkdir -p "$stage/bin"
+install -m 755 "$init" "$stage/init"
+grep -v -e '^#' -e '^$' "$plan" > "$stage/plan"
+for f in "$@"; do
+	[ -f "$f" ] || { echo "error: $f not built" >&2; exit 1; }
+	install -m 755 "$f" "$stage/bin/"
+done
+(cd "$stage" && find . | LC_ALL=C sort | cpio -o -H newc --quiet -R 0:0) > "$out"
