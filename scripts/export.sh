@@ -6,24 +6,27 @@
 . "$(dirname "$0")/lib.sh"
 out=${1:-$TOP/patches}
 cd "$TREE"
-git rev-parse -q --verify refs/heads/v4 >/dev/null || die "no v4 branch in $TREE (run: make tree)"
+git rev-parse -q --verify "$REV" >/dev/null || die "no $REV in $TREE (run: make tree)"
 [ -z "$(git status --porcelain --untracked-files=no)" ] ||
 	die "uncommitted changes in $TREE; commit them into the series first"
-git config branch.v4.description >/dev/null ||
-	die "no cover letter text (branch.v4.description) in $TREE; run: make tree"
+# The cover letter text lives in the branch description (NC_COVER_DESC
+# overrides it, for exporting a detached scratch tree).
+desc=${NC_COVER_DESC:-$(git config branch.v4.description || true)}
+[ -n "$desc" ] || die "no cover letter text (branch.v4.description) in $TREE; run: make tree"
 
 # Ignore the user's git configuration; pin what shapes the output.
 export GIT_CONFIG_NOSYSTEM=1 GIT_CONFIG_GLOBAL=/dev/null
 export GIT_COMMITTER_NAME="KVM arm64 NC series" GIT_COMMITTER_EMAIL="kvm-arm64-nc@example.org"
-GIT_COMMITTER_DATE=$(git log -1 --format=%aD v4)
+GIT_COMMITTER_DATE=$(git log -1 --format=%aD "$REV")
 export GIT_COMMITTER_DATE
-n=$(git rev-list --count base..v4)
+n=$(git rev-list --count "base..$REV")
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 git -c core.abbrev=12 -c diff.algorithm=myers -c diff.renames=true \
+	-c "branch.$REV.description=$desc" \
 	format-patch -q --zero-commit --no-signature --cover-letter \
 	--cover-from-description=subject --subject-prefix="PATCH v4" \
-	-o "$tmp" base..v4
+	-o "$tmp" "base..$REV"
 mkdir -p "$out"
 rm -f "$out"/*.patch
 mv "$tmp"/*.patch "$out"/

@@ -9,29 +9,24 @@ cd "$TREE"
 cover=$TOP/patches/0000-cover-letter.patch
 [ -f "$cover" ] || die "$cover is missing"
 
-if [ "${FORCE:-0}" != 1 ] && git rev-parse -q --verify refs/heads/v4 >/dev/null; then
+# A tree that already holds exactly patches/ is left alone, so that its
+# files keep their timestamps and builds stay incremental.
+if git rev-parse -q --verify refs/heads/v4 >/dev/null; then
 	tmp=$(mktemp -d)
 	trap 'rm -rf "$tmp"' EXIT
-	if ! "$TOP/scripts/export.sh" "$tmp" >/dev/null 2>&1 ||
-	   ! diff -rq "$tmp" "$TOP/patches" --exclude='*.md' >/dev/null; then
+	if "$TOP/scripts/export.sh" "$tmp" >/dev/null 2>&1 && diff -rq "$tmp" "$TOP/patches" >/dev/null; then
+		git checkout -q v4
+		note "$TREE already holds patches/ on branch v4 ($(git rev-parse --short v4))"
+		exit 0
+	fi
+	[ "${FORCE:-0}" = 1 ] ||
 		die "$TREE has changes that are not in patches/ (run 'make export'" \
 		    "to keep them, or 'make tree FORCE=1' to discard them)"
-	fi
 fi
 
 git am --abort >/dev/null 2>&1 || true
 git checkout -q -f -B v4 base
 git clean -fdq
-n=0
-for p in "$TOP"/patches/0*.patch; do
-	[ "$p" != "$cover" ] || continue
-	n=$((n + 1))
-	if ! out=$(git am -q --committer-date-is-author-date "$p" 2>&1); then
-		git am --abort >/dev/null 2>&1 || true
-		echo "error: $(basename "$p") does not apply to $BASE_PKG $BASE_VERSION:" >&2
-		echo "$out" | grep -E '^(error|Patch failed)' >&2 || echo "$out" >&2
-		exit 1
-	fi
-done
+"$TOP/scripts/apply.sh" "$TREE" >/dev/null
 git config branch.v4.description "$("$TOP/scripts/cover.py" "$cover")"
-note "$TREE: v4 = base + $n patches ($(git rev-parse --short HEAD))"
+note "$TREE: v4 = base + $(git rev-list --count base..v4) patches ($(git rev-parse --short HEAD))"

@@ -1,0 +1,53 @@
+#!/usr/bin/env bash
+# The harness itself must fail loudly on bad input: a patch that no longer
+# applies, a base package of another version, a guest that never finishes,
+# a kernel log with a WARN, a plan that did not complete.
+. "$(dirname "$0")/../scripts/lib.sh"
+tmp=$(mktemp -d)
+wt=$BUILD/wt-harness
+cleanup() {
+	git -C "$TREE" worktree remove --force "$wt" >/dev/null 2>&1 || true
+	rm -rf "$tmp"
+}
+trap cleanup EXIT
+expect() { # expect NAME PATTERN CMD...: CMD must fail and say PATTERN
+	local name=$1 pat=$2 out rc=0; shift 2
+	out=$("$@" 2>&1) || rc=$?
+	if [ "$rc" != 0 ] && echo "$out" | grep -qE "$pat"; then
+		echo "PASS: harness: $name (exit $rc: $(echo "$out" | grep -m1 -E "$pat"))"
+	else
+		echo "$out" | tail -n 5
+		echo "FAIL: harness: $name (exit $rc, expected a failure saying /$pat/)"
+	fi
+}
+
+# A patch whose context no longer matches: change one context line of 0003.
+cp -r "$TOP/patches" "$tmp/patches"
+p3=$(ls "$tmp"/patches/0003-*.patch)
+sed -i '0,/^ 	bool shared;$/s//  	bool shared_mapping;/' "$p3"
+git -C "$TREE" worktree prune
+git -C "$TREE" worktree add -q --detach "$wt" base
+expect "a patch that no longer applies is named with its file" \
+	"$(basename "$p3").*does not apply|patch failed: arch/arm64/kvm/mmu.c" \
+	"$TOP/scripts/apply.sh" "$wt" "$tmp/patches"
+
+expect "a base package of another version is refused" \
+	"is $BASE_VERSION but the series is pinned to 0.0-test" \
+	env NC_BASE_VERSION=0.0-test "$TOP/scripts/prepare-base.sh"
+
+img=$BUILD/out/patched/arch/arm64/boot/Image
+if [ -f "$img" ] && [ -f "$BUILD/guest/regress.cpio" ]; then
+	expect "a guest that does not finish in time is stopped" "timed out after 2s" \
+		"$TOP/scripts/qemu-boot.sh" "$img" "$BUILD/guest/regress.cpio" vhe "$tmp/boot.log" 2
+else
+	echo "FAIL: harness: no test-host kernel and initramfs to try a timeout with (run gates 40 and 80 first)"
+fi
+expect "an unknown column is refused" "unknown column" \
+	"$TOP/scripts/qemu-boot.sh" "$img" "$img" nosuchcpu "$tmp/boot.log"
+
+printf '[    1.0] WARNING: CPU: 0 PID: 1 at mm/memory.c:1 foo+0x0/0x4\n' > "$tmp/warn.log"
+expect "a WARN in the host kernel log fails the run" "WARNING: CPU" \
+	"$TOP/scripts/guest-log.py" scan "$tmp/warn.log"
+printf 'PLAN-BEGIN\nTAP version 13\n1..2\nok 1 a\n' > "$tmp/cut.log"
+expect "a plan cut short is reported" "did not finish" \
+	"$TOP/scripts/guest-log.py" plan "$tmp/cut.log"
