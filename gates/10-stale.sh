@@ -2,6 +2,13 @@
 # patches/ must hold what the editable tree holds: a local tree with commits
 # or edits that were never exported means patches/ is stale.
 . "$(dirname "$0")/../scripts/lib.sh"
+# The mirror of the files the series adds must match patches/.
+if m=$("$TOP/scripts/mirror.py" check); then
+	echo "PASS: mirrored files identical to patches/ ($(echo "$m" | wc -l) files)"
+else
+	echo "$m" | grep -v identical
+	echo "FAIL: the mirrored files differ from patches/"
+fi
 if ! git -C "$TREE" rev-parse -q --verify refs/heads/v4 >/dev/null 2>&1; then
 	echo "PASS: patches/ not stale (no local tree yet; it is made from patches/)"
 	exit 0

@@ -3,10 +3,11 @@
 # bookworm-backports: bookworm's 7.2 does not model the stage-2 alignment
 # fault that tells the series from its absence (see README).
 set -euo pipefail
+. "$(dirname "$0")/lib.sh"   # BASE_PKG, BASE_VERSION
 
-pkgs=(make git perl python3 python3-sphinx bc bison flex cpio xz-utils kmod
-      libssl-dev libelf-dev ccache sparse
-      linux-source-6.1 gcc-aarch64-linux-gnu binutils-aarch64-linux-gnu
+pkgs=(make git perl python3 python3-sphinx python3-ply python3-git bc bison flex cpio xz-utils kmod
+      libssl-dev libelf-dev ccache sparse rsync
+      gcc-aarch64-linux-gnu binutils-aarch64-linux-gnu
       libc6-dev-arm64-cross)
 qemu_min=10
 
@@ -17,6 +18,10 @@ missing=()
 for p in "${pkgs[@]}"; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'ok installed' || missing+=("$p")
 done
+# The base tree is pinned: install exactly the version the series is based on,
+# also when Debian has moved on (the archive keeps the previous versions).
+[ "$(dpkg-query -W -f='${Version}' "$BASE_PKG" 2>/dev/null || true)" = "$BASE_VERSION" ] ||
+	missing+=("$BASE_PKG=$BASE_VERSION")
 
 qemu_ok() {
 	command -v qemu-system-aarch64 >/dev/null || return 1
@@ -41,7 +46,8 @@ echo ">>> apt-get update"
 apt-get update -q >/dev/null
 if [ ${#missing[@]} -gt 0 ]; then
 	echo ">>> installing: ${missing[*]}"
-	apt-get install -y -q --no-install-recommends "${missing[@]}" >/dev/null
+	apt-get install -y -q --no-install-recommends --allow-downgrades "${missing[@]}" >/dev/null ||
+		die "apt-get install ${missing[*]} failed"
 fi
 if ! qemu_ok; then
 	echo ">>> installing qemu-system-arm from bookworm-backports"

@@ -31,3 +31,7 @@ mkdir -p "$out"
 rm -f "$out"/*.patch
 mv "$tmp"/*.patch "$out"/
 note "exported $n patches and a cover letter to $out"
+# The files the series adds, mirrored at their kernel paths (patches/ only).
+if [ "$out" -ef "$TOP/patches" ]; then
+	"$TOP/scripts/mirror.py" write
+fi

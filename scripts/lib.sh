@@ -5,7 +5,7 @@ set -euo pipefail
 TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 BUILD=$TOP/build
 BASE_PKG=linux-source-6.1
-BASE_VERSION=${NC_BASE_VERSION:-6.1.192-2}  # override only to test the version check
+BASE_VERSION=${NC_BASE_VERSION:-6.1.192-3}  # override only to test the version check
 BASE_TARBALL=/usr/src/linux-source-6.1.tar.xz
 TREE=${NC_TREE:-$BUILD/linux}  # editable tree: base commit + one commit per patch
 REV=${NC_REV:-v4}              # the series' last commit in $TREE

@@ -6,7 +6,7 @@ stage() { # stage NAME CMD...
 	local t0=$SECONDS name=$1; shift
 	note "$name"
 	"$@"
-	times+=("$(printf '%-28s %5ss' "$name" $((SECONDS - t0)))")
+	times+=("$(printf '%-30s %5ss' "$name" $((SECONDS - t0)))")
 }
 start=$SECONDS
 stage "dependencies" "$TOP/scripts/deps.sh"
@@ -16,7 +16,18 @@ stage "build patched kernel" "$TOP/scripts/build-kernel.sh" "$BUILD/out/patched"
 git -C "$TREE" checkout -q --detach base
 stage "build base kernel" "$TOP/scripts/build-kernel.sh" "$BUILD/out/base"
 git -C "$TREE" checkout -q v4
+stage "guest userspace (selftests)" "$TOP/scripts/build-guest.sh"
+stage "QEMU: 4 columns x 2 kernels" "$TOP/scripts/e2e-run.sh"
+echo
+echo "The S1 x S2 table as the guest observes it (tools/testing/selftests/kvm/"
+echo "aarch64/vfio_bar_memattr): Device = unaligned accesses fault, Normal ="
+echo "they complete; series / base, then the architectural expectation."
+for col in vhe nvhe protected nofwb; do
+	echo
+	"$TOP/scripts/e2e.py" table "$col" "$BUILD/logs/e2e-$col-base.log" \
+		"$BUILD/logs/e2e-$col-patched.log"
+done
 echo
 echo "Stage times:"
 printf '  %s\n' "${times[@]}"
-printf '  %-28s %5ss\n' total $((SECONDS - start))
+printf '  %-30s %5ss\n' total $((SECONDS - start))

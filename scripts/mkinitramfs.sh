@@ -7,7 +7,7 @@ stage=$(mktemp -d)
 trap 'rm -rf "$stage"' EXIT
 mkdir -p "$stage/bin"
 install -m 755 "$init" "$stage/init"
-grep -v -e '^#' -e '^$' "$plan" > "$stage/plan"
+grep -v -e '^#' -e '^$' "$plan" > "$stage/plan" || true  # an empty plan is fine
 for f in "$@"; do
 	[ -f "$f" ] || { echo "error: $f not built" >&2; exit 1; }
 	install -m 755 "$f" "$stage/bin/"
