@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The harness itself must fail loudly on bad input: a patch that no longer
 # applies, a base package of another version, a guest that never finishes,
-# a kernel log with a WARN, a plan that did not complete.
+# a kernel log with a WARN, a plan that did not complete, an emulator that
+# cannot model the fault, a missing device, a base that passes the control.
 . "$(dirname "$0")/../scripts/lib.sh"
 tmp=$(mktemp -d)
 wt=$BUILD/wt-harness
@@ -51,3 +52,28 @@ expect "a WARN in the host kernel log fails the run" "WARNING: CPU" \
 printf 'PLAN-BEGIN\nTAP version 13\n1..2\nok 1 a\n' > "$tmp/cut.log"
 expect "a plan cut short is reported" "did not finish" \
 	"$TOP/scripts/guest-log.py" plan "$tmp/cut.log"
+
+# The end-to-end judge, on logs derived from the real e2e run of gate 70.
+b=$BUILD/logs/e2e-vhe-base.log p=$BUILD/logs/e2e-vhe-patched.log
+if [ -f "$b" ] && [ -f "$p" ]; then
+	# An emulator that does not raise the stage-2 alignment fault (QEMU 7.2):
+	# the sysfs BAR behaves like memory on both kernels.
+	for k in base patched; do
+		src=$BUILD/logs/e2e-vhe-$k.log
+		tr -d '\r' < "$src" | sed -E 's/^# ok ([0-9]+) (sysfs Normal-(NC|WB): unaligned)/# not ok \1 \2/;
+			s/^# ok 28 calibration/# not ok 28 calibration/' > "$tmp/old-qemu-$k.log"
+	done
+	expect "an emulator that cannot model the fault is named as such" \
+		"cannot tell the series from its absence" \
+		"$TOP/scripts/e2e.py" judge vhe "$tmp/old-qemu-base.log" "$tmp/old-qemu-patched.log"
+	# No vfio device in the test host: the vfio cells are skipped.
+	tr -d '\r' < "$p" |
+		sed -E 's/^# ok ([0-9]+) (vfio[^#]*)$/# ok \1 \2 # SKIP no vfio-pci device given (-v)/' > "$tmp/novfio.log"
+	expect "a missing vfio device fails the run" "series skip" \
+		"$TOP/scripts/e2e.py" judge vhe "$b" "$tmp/novfio.log"
+	# The negative control: a base that passes what needs the series.
+	expect "a base that passes the series' cells fails the control" "base ok.*want series ok, base fail" \
+		"$TOP/scripts/e2e.py" judge vhe "$p" "$p"
+else
+	echo "FAIL: harness: no e2e logs to try the judge with (run gate 70 first)"
+fi
