@@ -6,13 +6,17 @@
 #   make tree    editable kernel tree in build/linux (base + one commit per
 #                patch; FORCE=1 discards commits that were not exported)
 #   make export  write the tree's series back to patches/
+#   make compare the same tests on upstream's merged implementation
+#                (Debian's linux-source-6.12): the three-way table
 SHELL := /bin/bash
 
-.PHONY: all check deps tree export clean help
+.PHONY: all check compare deps tree export clean help
 all:
 	@bash scripts/main.sh
 check:
 	@bash scripts/deps.sh && bash scripts/check.sh
+compare:
+	@bash scripts/deps.sh && bash scripts/compare.sh
 deps:
 	@bash scripts/deps.sh
 tree: deps
@@ -22,4 +26,4 @@ export:
 clean:
 	rm -rf build/out build/logs build/guest
 help:
-	@sed -n '1,10p' Makefile
+	@sed -n '1,12p' Makefile

@@ -34,6 +34,10 @@ echo "Stage times:"
 printf '  %s\n' "${times[@]}"
 printf '  %-24s %5ss\n' total $((SECONDS - start))
 echo
+echo "Not in make check (about 15 more minutes cold, beyond what CI's 90 fit"
+echo "safely): 'make compare', the same tests on upstream's merged"
+echo "implementation in Debian's linux-source-6.12, as a three-way table."
+echo
 line="$pass passed, $fail failed"
 [ "$skip" = 0 ] || line="$line, $skip skipped"
 echo "$line"

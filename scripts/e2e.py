@@ -117,7 +117,7 @@ def table(column, base_log, patched_log):
         rows.append(row)
     widths = [max(len(r[c]) for r in [head] + rows) for c in range(len(head))]
     for r in [head, ["-" * w for w in widths]] + rows:
-        print("  " + " | ".join(x.ljust(w) for x, w in zip(r, widths)))
+        print(("  " + " | ".join(x.ljust(w) for x, w in zip(r, widths))).rstrip())
     extra = {}
     for name, results in (("series", patched), ("base", base)):
         for key, status, detail in results or []:
