@@ -31,3 +31,10 @@ echo
 echo "Stage times:"
 printf '  %s\n' "${times[@]}"
 printf '  %-30s %5ss\n' total $((SECONDS - start))
+# The table is for reading; still say when it is not what it must be.
+bad=0
+for col in vhe nvhe protected nofwb; do
+	"$TOP/scripts/e2e.py" judge "$col" "$BUILD/logs/e2e-$col-base.log" \
+		"$BUILD/logs/e2e-$col-patched.log" | grep '^FAIL' && bad=1
+done
+[ $bad = 0 ] || die "the observed table is not the expected one (see FAIL lines above; make check gives details)"
