@@ -31,3 +31,31 @@ kmake() {
 	make -C "$TREE" O="$out" ARCH=arm64 CROSS_COMPILE=$CROSS \
 		CC="ccache ${CROSS}gcc" -j"$JOBS" -s "$@"
 }
+
+# unpack_tree TARBALL PKG VERSION DIR: DIR becomes a git tree of the Debian
+# source tarball, one commit with fixed identity and date, tagged "base".
+# Debian's packaging appends .gitignore rules that ignore every top-level
+# path; they are dropped so the tree behaves like an upstream checkout.
+unpack_tree() {
+	local tarball=$1 pkg=$2 version=$3 dir=$4
+	rm -rf "$dir" "$dir.tmp"
+	mkdir -p "$dir.tmp"
+	tar -xJf "$tarball" -C "$dir.tmp"
+	mv "$dir.tmp/$pkg" "$dir"
+	rmdir "$dir.tmp"
+	(
+		cd "$dir"
+		sed -i '/^# Debian packaging: ignore everything/,$d' .gitignore
+		sed -i '${/^#$/d}' .gitignore
+		git init -q -b base-work .
+		git config user.name "$GIT_COMMITTER_NAME"
+		git config user.email "$GIT_COMMITTER_EMAIL"
+		git config core.abbrev 12
+		git add -A
+		GIT_AUTHOR_DATE=$BASE_DATE GIT_COMMITTER_DATE=$BASE_DATE \
+			git commit -q -m "$pkg $version" \
+			-m "Unpacked from $tarball; the Debian packaging lines at the end of .gitignore are dropped."
+		GIT_COMMITTER_DATE=$BASE_DATE git tag -a -m "$pkg $version" base
+		note "base commit $(git rev-parse --short HEAD)"
+	)
+}

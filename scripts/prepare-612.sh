@@ -32,25 +32,7 @@ fi
 
 if [ "$(git -C "$T" tag -l --format='%(contents:subject)' base 2>/dev/null)" != "$PKG $VERSION" ]; then
 	note "unpacking $TARBALL into $T"
-	rm -rf "$T" "$T.tmp"
-	mkdir -p "$T.tmp"
-	tar -xJf "$TARBALL" -C "$T.tmp"
-	mv "$T.tmp/$PKG" "$T"
-	rmdir "$T.tmp"
-	cd "$T"
-	# As prepare-base.sh: drop Debian's "ignore everything" .gitignore tail.
-	sed -i '/^# Debian packaging: ignore everything/,$d' .gitignore
-	sed -i '${/^#$/d}' .gitignore
-	git init -q -b base-work .
-	git config user.name "$GIT_COMMITTER_NAME"
-	git config user.email "$GIT_COMMITTER_EMAIL"
-	git config core.abbrev 12
-	git add -A
-	GIT_AUTHOR_DATE=$BASE_DATE GIT_COMMITTER_DATE=$BASE_DATE \
-		git commit -q -m "$PKG $VERSION" \
-		-m "Unpacked from $TARBALL; the Debian packaging lines at the end of .gitignore are dropped."
-	GIT_COMMITTER_DATE=$BASE_DATE git tag -a -m "$PKG $VERSION" base
-	note "base commit $(git rev-parse --short HEAD)"
+	unpack_tree "$TARBALL" "$PKG" "$VERSION" "$T"
 fi
 
 cd "$T"

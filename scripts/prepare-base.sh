@@ -19,24 +19,4 @@ if [ -d "$TREE/.git" ] &&
 fi
 
 note "unpacking $BASE_TARBALL into $TREE"
-rm -rf "$TREE" "$TREE.tmp"
-mkdir -p "$TREE.tmp"
-tar -xJf "$BASE_TARBALL" -C "$TREE.tmp"
-mv "$TREE.tmp/linux-source-6.1" "$TREE"
-rmdir "$TREE.tmp"
-
-cd "$TREE"
-# Debian's packaging appends rules that ignore every top-level path; without
-# them the tree behaves like an upstream checkout (new files show up in status).
-sed -i '/^# Debian packaging: ignore everything/,$d' .gitignore
-sed -i '${/^#$/d}' .gitignore
-git init -q -b base-work .
-git config user.name "$GIT_COMMITTER_NAME"
-git config user.email "$GIT_COMMITTER_EMAIL"
-git config core.abbrev 12
-git add -A
-GIT_AUTHOR_DATE=$BASE_DATE GIT_COMMITTER_DATE=$BASE_DATE \
-	git commit -q -m "$BASE_PKG $BASE_VERSION" \
-	-m "Unpacked from $BASE_TARBALL; the Debian packaging lines at the end of .gitignore are dropped."
-GIT_COMMITTER_DATE=$BASE_DATE git tag -a -m "$BASE_PKG $BASE_VERSION" base
-note "base commit $(git rev-parse --short HEAD)"
+unpack_tree "$BASE_TARBALL" "$BASE_PKG" "$BASE_VERSION" "$TREE"
