@@ -23,9 +23,9 @@ import sys
 TOP = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, os.path.join(TOP, "scripts"))
 import e2e  # noqa: E402  (its parser and constants; its CLI is unchanged)
+from kunit_log import SUITE, kunit  # noqa: E402
 
 LOGS = os.path.join(TOP, "build", "logs")
-SUITE = "kvm_arm64_s2_pgtable"
 # (label, tree, ref) of each vfio.rst to check
 DOCS = [("base", "build/linux", "base"), ("series", "build/linux", "v4"),
         ("upstream", "build/linux-6.12", "base")]
@@ -35,53 +35,6 @@ EXPECTED_KUNIT_DIFF = re.compile(r"^s2_device_and_normal_nc_(no)?fwb$")
 
 def log(name):
     return os.path.join(LOGS, name)
-
-
-def kunit(path):
-    """{case: status} of the suite, "case/param" for parameters, plus
-    {case: [failure lines]}; None when the suite is absent or unfinished.
-    The same KTAP reading as gates/65-kunit.sh: a parameter counts as
-    skipped when its case is (6.1 prints no SKIP on a parameter's line)."""
-    try:
-        text = open(path, errors="replace").read()
-    except OSError:
-        return None, {}
-    lines = [re.sub(r"^\[\s*\d+\.\d+\] ", "", x) for x in text.splitlines()]
-    start = next((i for i, x in enumerate(lines)
-                  if x.strip() == "# Subtest: " + SUITE), None)
-    if start is None:
-        return None, {}
-    depth = len(lines[start]) - len(lines[start].lstrip(" "))
-    result = re.compile(r"^ *(not ok|ok) \d+ (\S+)(?: # SKIP.*)?$")
-    res, msgs, params, current, pending = {}, {}, {}, None, []
-    for x in lines[start + 1:]:
-        indent = len(x) - len(x.lstrip(" "))
-        m = re.match(r"^ *# Subtest: (\S+)$", x)
-        if m and indent == depth + 4:
-            current = m.group(1)
-            params[current] = []
-            continue
-        r = result.match(x)
-        if not r:
-            pending.append(x.strip())
-            continue
-        ok, name, skip = r.group(1) == "ok", r.group(2), "# SKIP" in x
-        if indent == depth + 4 and current is not None:
-            params[current].append((ok, name))
-        elif indent == depth:
-            status = "fail" if not ok else "skip" if skip else "pass"
-            if not ok:
-                msgs[name] = pending
-            pending = []
-            children = params.pop(name, None)
-            if children is None:
-                res[name] = status
-            for pok, pname in children or []:
-                res[f"{name}/{pname}"] = "fail" if not pok else \
-                    "skip" if skip else "pass"
-        elif indent == depth - 4 and name == SUITE:
-            return res, msgs
-    return None, {}
 
 
 def kunit_summary(res, case):
