@@ -1,10 +1,14 @@
 #!/usr/bin/env bash
 # checkpatch --strict on every patch: no errors, warnings or checks, with
-# two reasoned exceptions:
+# three reasoned exceptions:
 #  - FILE_PATH_CHANGES ("added file, does MAINTAINERS need updating?") is
 #    a question checkpatch asks of every new file; it is accepted only when
 #    get_maintainer.pl shows that MAINTAINERS already covers the file.
 #  - a CHECK whose exact message the cover letter lists with its reason.
+#  - UNKNOWN_COMMIT_ID for a mainline commit that a Fixes: tag names: the
+#    Debian source package has no git history to look it up in. Accepted
+#    only when the cover letter lists the id with the same title as the
+#    patch's own reference to it.
 . "$(dirname "$0")/../scripts/lib.sh"
 cover=$TOP/patches/0000-cover-letter.patch
 for p in "$TOP"/patches/0*.patch; do
@@ -36,11 +40,26 @@ for p in "$TOP"/patches/0*.patch; do
 			unlisted+=("$c")
 		fi
 	done < <(echo "$out" | sed -n 's/^CHECK:[A-Z_]*:/CHECK:/p')
+	warnings=$(echo "$sum" | sed -n 's/.* \([0-9]*\) warnings.*/\1/p')
+	ids=0
+	while IFS= read -r id; do
+		[ -n "$id" ] || continue
+		# the patch's own 'id ("title")', and the cover letter naming it
+		ref=$(grep -oE "$id[0-9a-f]* \(\"[^\"]+\"\)" "$p" | head -n 1)
+		if [ -n "$ref" ] && grep -qF -- "$ref" "$cover"; then
+			ids=$((ids + 1))
+		else
+			unlisted+=("WARNING: Unknown commit id '$id' (not listed with its title in the cover letter)")
+		fi
+	done < <(echo "$out" | sed -n "s/^WARNING:UNKNOWN_COMMIT_ID: Unknown commit id '\([0-9a-f]*\)'.*/\1/p" | sort -u)
+	# checkpatch reports an unknown id once per mention
+	idwarn=$(echo "$out" | grep -c '^WARNING:UNKNOWN_COMMIT_ID:' || true)
 	checks=$(echo "$sum" | sed -n 's/.* \([0-9]*\) checks.*/\1/p')
-	if echo "$sum" | grep -q '^total: 0 errors, 0 warnings,' &&
+	if echo "$sum" | grep -q '^total: 0 errors, ' && [ "${warnings:-x}" = "$idwarn" ] &&
 		[ ${#unlisted[@]} = 0 ] && [ "${checks:-x}" = "$listed" ]; then
 		extra=; [ -z "$ignore" ] || extra=" (new files covered by MAINTAINERS: $added)"
 		[ "$listed" = 0 ] || extra="$extra ($listed CHECK(s) listed in the cover letter)"
+		[ "$ids" = 0 ] || extra="$extra ($ids mainline commit id(s) listed in the cover letter)"
 		echo "PASS: checkpatch --strict $name$extra"
 	else
 		echo "$out" | grep -E -A3 '^(ERROR|WARNING|CHECK):' || true

@@ -2,38 +2,80 @@
 # sparse (C=2) and W=1 on every C file the series touches, on the base and on
 # the full series: the series may not add a warning the base does not have.
 # Warnings are compared without line numbers, which the series shifts.
+# The files outside arch/arm64 (vfio-pci, and mm/ for the mm.h flag) are
+# also compiled for x86-64 and for 32-bit x86, where the flag is VM_NONE.
+#
+# Each result is kept next to the kernel it belongs to (build/k/SOURCE/
+# lint-ARCH/), named after the commit: an unchanged commit is not linted
+# again.
 . "$(dirname "$0")/../scripts/lib.sh"
-out=$BUILD/out/lint
-cd "$TREE"
-trap 'git -C "$TREE" checkout -q v4' EXIT
-mapfile -t files < <(git diff --name-only --diff-filter=AM base v4 -- '*.c' ':!tools' ':!scripts')
+. "$TOP/scripts/klib.sh"
+"$TOP/scripts/kernel.sh" build base series >/dev/null
+mapfile -t files < <(git -C "$TREE" diff --name-only --diff-filter=AM base "$REV" -- '*.c' ':!tools' ':!scripts')
 [ ${#files[@]} -gt 0 ] || { echo "FAIL: no C file found in the series"; exit 1; }
-
-lint() { # lint REV FILE -> normalised warnings on stdout
-	local obj=${2%.c}.o
-	[ -f "$TREE/$2" ] || return 0
-	rm -f "$out/$obj"
-	# Only warnings in the file or in headers it includes: building one
-	# object may first build others (the vDSO), whose warnings are not ours.
-	kmake "$out" W=1 C=2 "$obj" 2>&1 | grep -E '(warning|error):' |
-		grep -E "(${2//./\\.}|\.h):[0-9]" |
-		sed -E 's/:[0-9]+(:[0-9]+)?:/:/' | sort || true
-}
-for rev in base v4; do
-	git checkout -q --detach "$rev"
-	"$TOP/scripts/configure.sh" "$out"
-	kmake "$out" prepare >/dev/null 2>&1 || { echo "FAIL: make prepare at $rev"; exit 1; }
-	for f in "${files[@]}"; do
-		lint "$rev" "$f" > "$out/lint-$rev-${f//\//_}.txt"
-	done
-done
+# Objects for the other architectures: the series' files outside
+# arch/arm64, and two mm/ users of the VMA flags.
+other=(mm/memory.c mm/mmap.c)
 for f in "${files[@]}"; do
-	b=$out/lint-base-${f//\//_}.txt p=$out/lint-v4-${f//\//_}.txt
-	new=$(comm -13 "$b" "$p")
+	case $f in arch/*) ;; *) other+=("$f") ;; esac
+done
+
+amake() { # amake ARCH SRC OUT [make args...]
+	local arch=$1 src=$2 out=$3; shift 3
+	case $arch in
+	arm64) kmake_tc gcc "$src" "$out" "$@" ;;
+	*) make -C "$src" O="$out" ARCH="$arch" CC="ccache gcc" -j"$JOBS" -s "$@" ;;
+	esac
+}
+
+# lint SOURCE ARCH FILE: normalised warnings of FILE in that kernel, on stdout.
+lint() {
+	local source=$1 arch=$2 f=$3 src=$K/$1/src out=$K/$1/lint-$2
+	local res commit
+	commit=$(git -C "$src" rev-parse --short=12 HEAD)
+	res=$out/$commit-${f//\//_}.txt
+	if [ ! -f "$res" ]; then
+		mkdir -p "$out"
+		if [ ! -f "$out/.prepared-$commit" ]; then
+			if [ "$arch" = arm64 ]; then
+				effective_fragment "$src" > "$out/fragment.config"
+			else
+				cat "$TOP/config/x86-lint.config" > "$out/fragment.config"
+			fi
+			amake "$arch" "$src" "$out" KCONFIG_ALLCONFIG="$out/fragment.config" allnoconfig >/dev/null &&
+			amake "$arch" "$src" "$out" prepare >/dev/null 2>&1 ||
+				{ echo "FAIL: make prepare for $arch in $src"; return 1; }
+			rm -f "$out"/.prepared-*
+			touch "$out/.prepared-$commit"
+		fi
+		[ -f "$src/$f" ] || { : > "$res"; cat "$res"; return 0; }
+		rm -f "$out/${f%.c}.o"
+		# Only warnings in the file or in headers it includes: building one
+		# object may first build others (the vDSO), whose warnings are not
+		# ours.
+		amake "$arch" "$src" "$out" W=1 C=2 "${f%.c}.o" > "$out/log" 2>&1 ||
+			{ grep -m 5 error "$out/log"; echo "FAIL: $arch: ${f%.c}.o does not compile in $1"; return 1; }
+		grep -E '(warning|error):' "$out/log" | grep -E "(${f//./\\.}|\.h):[0-9]" |
+			sed -E 's/:[0-9]+(:[0-9]+)?:/:/' | sort > "$res.new" || true
+		mv "$res.new" "$res"
+	fi
+	cat "$res"
+}
+
+compare() { # compare ARCH FILE
+	local arch=$1 f=$2 b p new
+	b=$(lint base "$arch" "$f") || return 0
+	p=$(lint series "$arch" "$f") || return 0
+	new=$(comm -13 <(echo "$b") <(echo "$p") | grep . || true)
 	if [ -z "$new" ]; then
-		echo "PASS: sparse + W=1 $f: no new warnings ($(wc -l < "$p") also in base)"
+		echo "PASS: sparse + W=1 ($arch) $f: no new warnings ($(echo -n "$p" | grep -c . || true) also in base)"
 	else
 		echo "$new"
-		echo "FAIL: sparse + W=1 $f: $(echo "$new" | wc -l) new warnings"
+		echo "FAIL: sparse + W=1 ($arch) $f: $(echo "$new" | wc -l) new warnings"
 	fi
+}
+
+for f in "${files[@]}"; do compare arm64 "$f"; done
+for arch in x86_64 i386; do
+	for f in "${other[@]}"; do compare "$arch" "$f"; done
 done

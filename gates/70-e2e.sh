@@ -1,31 +1,75 @@
 #!/usr/bin/env bash
 # End to end: the series' KVM selftest on a vfio-pci BAR in every column,
-# on the patched kernel and, as the negative control, on the base. The
-# series must pass every subtest; the base must fail exactly the ones that
-# depend on the series (vfio BAR with guest Normal-NC/WB, the WC copy);
-# the sysfs calibration must fault on both. The host kernel log must hold
-# no WARN/BUG/Oops and exactly the "Unsupported FSC" lines the test
-# provokes: 4 with the series (sysfs BAR), 9 on the base (sysfs and vfio).
+# on the patched kernel and, as the negative control, on the base.
+#  - The guest's view (scripts/e2e.py): the series must pass every subtest;
+#    the base must fail exactly the ones that depend on the series (vfio
+#    BAR with guest Normal-NC/WB, the WC copy); the sysfs calibration must
+#    fault on both.
+#  - The host's view (scripts/s2map.py): what KVM actually installed at
+#    stage 2 for each backing, recorded by guest/s2trace: NORMAL_NC and
+#    never X for the vfio BAR with the series, DEVICE on the base and for
+#    the sysfs BAR, plain Normal for memory.
+#  - The host kernel log: no WARN at all (KUnit is off in these boots) and
+#    exactly the "Unsupported FSC" lines the test provokes: 4 with the
+#    series (sysfs BAR), 9 on the base (sysfs and vfio).
+# Then each mutant in tests/mutants/e2e/ (the series with a deliberate bug
+# in KVM's or vfio-pci's part) runs in the column without FWB, where only
+# the host's view can tell a cacheable BAR from a Normal-NC one: the gate
+# must catch each.
 . "$(dirname "$0")/../scripts/lib.sh"
-"$TOP/scripts/images.sh" >/dev/null
+"$TOP/scripts/kernel.sh" build base series >/dev/null
 "$TOP/scripts/build-guest.sh" >/dev/null
 read -r -a cols <<<"${COLUMNS:-vhe nvhe protected nofwb}"
 "$TOP/scripts/e2e-run.sh" "${cols[@]}" || true
+
+# judge_boot LABEL LOG KERNEL FSC: the boot finished its plan, its log is
+# clean, and stage 2 holds what KERNEL (series|base) must install.
+judge_boot() {
+	local label=$1 log=$2 kernel=$3 fsc=$4 problems
+	if ! grep -q '^PLAN-END' "$log" 2>/dev/null; then
+		echo "FAIL: e2e $label: the boot did not finish its plan (log: $log)"
+	elif problems=$("$TOP/scripts/guest-log.py" scan "$log" "$fsc" --strict); then
+		echo "PASS: e2e $label: host kernel log clean ($fsc 'Unsupported FSC' as provoked)"
+	else
+		echo "$problems" | head -n 5
+		echo "FAIL: e2e $label: host kernel log has the problems above"
+	fi
+	"$TOP/scripts/s2map.py" "$log" "$kernel" "$label" || true
+}
+
 for col in "${cols[@]}"; do
-	for k in base patched; do
-		log=$BUILD/logs/e2e-$col-$k.log
-		fsc=4; [ $k = patched ] || fsc=9
-		if ! grep -q '^PLAN-END' "$log" 2>/dev/null; then
-			echo "FAIL: e2e $col $k: the boot did not finish its plan (log: $log)"
-		elif problems=$("$TOP/scripts/guest-log.py" scan "$log" $fsc); then
-			echo "PASS: e2e $col $k: host kernel log clean ($fsc 'Unsupported FSC' as provoked)"
-		else
-			echo "$problems" | head -n 5
-			echo "FAIL: e2e $col $k: host kernel log has the problems above"
-		fi
-	done
+	judge_boot "$col base" "$BUILD/logs/e2e-$col-base.log" base 9
+	judge_boot "$col patched" "$BUILD/logs/e2e-$col-patched.log" series 4
 	"$TOP/scripts/e2e.py" judge "$col" "$BUILD/logs/e2e-$col-base.log" \
 		"$BUILD/logs/e2e-$col-patched.log" || true
 	"$TOP/scripts/e2e.py" table "$col" "$BUILD/logs/e2e-$col-base.log" \
 		"$BUILD/logs/e2e-$col-patched.log" | sed 's/^/  /'
+done
+
+# The mutants: each is a kernel of its own (build/k/mutant-NAME/4k), judged
+# against the base's run in the same column.
+cpio=$(plan_cpio e2e)
+base=$BUILD/logs/e2e-nofwb-base.log
+fresh "$base" "$("$TOP/scripts/kernel.sh" image base)" "$cpio" ||
+	"$TOP/scripts/e2e-run.sh" nofwb >/dev/null || true
+for patch in "$TOP"/tests/mutants/e2e/*.patch; do
+	[ -f "$patch" ] || continue
+	name=$(basename "$patch" .patch)
+	log=$BUILD/logs/e2e-nofwb-mutant-$name.log
+	t0=$SECONDS
+	if ! "$TOP/scripts/kernel.sh" build "mutant-$name" >/dev/null; then
+		echo "FAIL: e2e mutant $name: does not apply or does not build"
+		continue
+	fi
+	"$TOP/scripts/qemu-boot.sh" "$("$TOP/scripts/kernel.sh" image "mutant-$name")" \
+		"$cpio" nofwb "$log" 600 || true
+	caught=$( {
+		"$TOP/scripts/e2e.py" judge nofwb "$base" "$log"
+		"$TOP/scripts/s2map.py" "$log" series "mutant"
+	} | grep '^FAIL' | sed 's/^FAIL: //' || true)
+	if [ -n "$caught" ]; then
+		echo "PASS: e2e mutant $name caught ($(echo "$caught" | wc -l) failures, first: $(echo "$caught" | head -n 1); $((SECONDS - t0))s)"
+	else
+		echo "FAIL: e2e mutant $name not caught: the selftest and stage 2 look right (log: $log)"
+	fi
 done

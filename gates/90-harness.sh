@@ -22,9 +22,9 @@ expect() { # expect NAME PATTERN CMD...: CMD must fail and say PATTERN
 	fi
 }
 
-# A patch whose context no longer matches: change one context line of 0003.
+# A patch whose context no longer matches: change one context line of 0004.
 cp -r "$TOP/patches" "$tmp/patches"
-p3=$(ls "$tmp"/patches/0003-*.patch)
+p3=$(ls "$tmp"/patches/0004-*.patch)
 sed -i '0,/^ 	bool shared;$/s//  	bool shared_mapping;/' "$p3"
 git -C "$TREE" worktree prune
 git -C "$TREE" worktree add -q --detach "$wt" base
@@ -36,12 +36,12 @@ expect "a base package of another version is refused" \
 	"is $BASE_VERSION but the series is pinned to 0.0-test" \
 	env NC_BASE_VERSION=0.0-test "$TOP/scripts/prepare-base.sh"
 
-img=$BUILD/out/patched/arch/arm64/boot/Image
+img=$("$TOP/scripts/kernel.sh" image series 2>/dev/null || true)
 if [ -f "$img" ] && [ -f "$BUILD/guest/regress.cpio" ]; then
 	expect "a guest that does not finish in time is stopped" "timed out after 2s" \
 		"$TOP/scripts/qemu-boot.sh" "$img" "$BUILD/guest/regress.cpio" vhe "$tmp/boot.log" 2
 else
-	echo "FAIL: harness: no test-host kernel and initramfs to try a timeout with (run gates 40 and 80 first)"
+	echo "FAIL: harness: no test-host kernel and initramfs to try a timeout with (run gate 80 first)"
 fi
 expect "an unknown column is refused" "unknown column" \
 	"$TOP/scripts/qemu-boot.sh" "$img" "$img" nosuchcpu "$tmp/boot.log"

@@ -16,13 +16,19 @@ desc=${NC_COVER_DESC:-$(git config branch.v4.description || true)}
 
 # Ignore the user's git configuration; pin what shapes the output.
 export GIT_CONFIG_NOSYSTEM=1 GIT_CONFIG_GLOBAL=/dev/null
+# The hunk headers name the enclosing C function as a kernel checkout
+# would (its .gitattributes asks for the cpp diff driver); the base commit
+# does not track that file (the kernel's .gitignore ignores dotfiles), so
+# say it here, or a fresh worktree would export other hunk headers.
+attrs=$(mktemp)
+printf '*.c diff=cpp\n*.h diff=cpp\n' > "$attrs"
 export GIT_COMMITTER_NAME="KVM arm64 NC series" GIT_COMMITTER_EMAIL="kvm-arm64-nc@example.org"
 GIT_COMMITTER_DATE=$(git log -1 --format=%aD "$REV")
 export GIT_COMMITTER_DATE
 n=$(git rev-list --count "base..$REV")
 tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-git -c core.abbrev=12 -c diff.algorithm=myers -c diff.renames=true \
+trap 'rm -rf "$tmp" "$attrs"' EXIT
+git -c core.abbrev=12 -c core.attributesFile="$attrs" -c diff.algorithm=myers -c diff.renames=true \
 	-c "branch.$REV.description=$desc" \
 	format-patch -q --zero-commit --no-signature --cover-letter \
 	--cover-from-description=subject --subject-prefix="PATCH v4" \

@@ -23,14 +23,41 @@ export CCACHE_DIR=${CCACHE_DIR:-/var/cache/nc-series-ccache}
 export CCACHE_BASEDIR=$TOP CCACHE_NOHASHDIR=true CCACHE_MAXSIZE=5G
 
 die() { echo "error: $*" >&2; exit 1; }
-note() { echo ">>> $*"; }
 
-# kmake OUTDIR [make args...]: cross-build in $TREE into OUTDIR.
-kmake() {
-	local out=$1; shift
-	make -C "$TREE" O="$out" ARCH=arm64 CROSS_COMPILE=$CROSS \
-		CC="ccache ${CROSS}gcc" -j"$JOBS" -s "$@"
+# plan_files PLAN: the guest programs PLAN runs (the third field of its
+# test lines, /bin/NAME), as paths in build/guest: our own programs, or the
+# selftests built there.
+plan_files() {
+	local p b f
+	awk '!/^[#!]/ && NF { print $3 }' "$1" | sort -u | while read -r p; do
+		b=${p#/bin/}
+		for f in "$BUILD/guest/$b" "$BUILD/guest/kvm/$b" "$BUILD/guest/kvm/aarch64/$b"; do
+			if [ -f "$f" ]; then echo "$f"; continue 2; fi
+		done
+		die "$1 runs $p, which build/guest does not have (run: scripts/build-guest.sh)"
+	done
 }
+
+# plan_cpio NAME: make build/guest/NAME.cpio, the initramfs that runs
+# tests/NAME.plan, and print its path. Its time stamp changes only when its
+# content does, so that a log can be checked to be newer than it.
+plan_cpio() {
+	local files
+	files=$(plan_files "$TOP/tests/$1.plan") || return 1
+	# shellcheck disable=SC2086
+	"$TOP/scripts/mkinitramfs.sh" "$BUILD/guest/$1.cpio" "$BUILD/guest/plan-init" \
+		"$TOP/tests/$1.plan" $files || return 1
+	echo "$BUILD/guest/$1.cpio"
+}
+
+# fresh LOG FILE...: LOG exists and is newer than every FILE (the kernel
+# image and initramfs it was booted from).
+fresh() {
+	local log=$1 f; shift
+	[ -f "$log" ] || return 1
+	for f in "$@"; do [ "$log" -nt "$f" ] || return 1; done
+}
+note() { echo ">>> $*"; }
 
 # unpack_tree TARBALL PKG VERSION DIR: DIR becomes a git tree of the Debian
 # source tarball, one commit with fixed identity and date, tagged "base".

@@ -6,17 +6,14 @@ stage() { # stage NAME CMD...
 	local t0=$SECONDS name=$1; shift
 	note "$name"
 	"$@"
-	times+=("$(printf '%-30s %5ss' "$name" $((SECONDS - t0)))")
+	times+=("$(printf '%-34s %5ss' "$name" $((SECONDS - t0)))")
 }
 start=$SECONDS
 stage "dependencies" "$TOP/scripts/deps.sh"
 stage "base tree + series (git am)" "$TOP/scripts/tree.sh"
-git -C "$TREE" checkout -q v4
-stage "build patched kernel" "$TOP/scripts/build-kernel.sh" "$BUILD/out/patched"
-git -C "$TREE" checkout -q --detach base
-stage "build base kernel" "$TOP/scripts/build-kernel.sh" "$BUILD/out/base"
-git -C "$TREE" checkout -q v4
-stage "guest userspace (selftests)" "$TOP/scripts/build-guest.sh"
+stage "kernel series/4k" "$TOP/scripts/kernel.sh" build series
+stage "kernel base/4k" "$TOP/scripts/kernel.sh" build base
+stage "guest user space (selftests)" "$TOP/scripts/build-guest.sh"
 stage "QEMU: 4 columns x 2 kernels" "$TOP/scripts/e2e-run.sh"
 echo
 echo "The S1 x S2 table as the guest observes it (tools/testing/selftests/kvm/"
@@ -30,7 +27,7 @@ done
 echo
 echo "Stage times:"
 printf '  %s\n' "${times[@]}"
-printf '  %-30s %5ss\n' total $((SECONDS - start))
+printf '  %-34s %5ss\n' total $((SECONDS - start))
 # The table is for reading; still say when it is not what it must be.
 bad=0
 for col in vhe nvhe protected nofwb; do

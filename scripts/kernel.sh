@@ -1,0 +1,107 @@
+#!/usr/bin/env bash
+# kernel.sh: the test-host kernels, each a directory build/k/SOURCE/VARIANT
+# whose stamp says what built it (see scripts/klib.sh).
+#
+#   kernel.sh build NAME...   bring each kernel up to date, building only
+#                             what changed; prints one line per kernel
+#   kernel.sh image NAME      the path of its Image (must be up to date)
+#   kernel.sh src NAME        the path of its source worktree
+#
+# NAME is SOURCE/VARIANT, or SOURCE for SOURCE/4k. Sources:
+#   base          the base commit of build/linux (tag base)
+#   series        the series' last commit (branch v4)
+#   mutant-NAME   the series with tests/mutants/*/NAME.patch applied
+#   upstream      Debian's linux-source-6.12 with our ported tests
+#                 (build/linux-6.12, branch tests; scripts/prepare-612.sh)
+# Variants: 4k (the test config, gcc), 16k, 64k (page sizes), debug
+# (KASAN, lockdep, ...), clang (LLVM=1). See config/.
+. "$(dirname "$0")/lib.sh"
+. "$TOP/scripts/klib.sh"
+
+split_name() { # NAME -> "SOURCE VARIANT"
+	local n=$1
+	case $n in */*) echo "${n%%/*} ${n#*/}" ;; *) echo "$n 4k" ;; esac
+}
+
+# source_prepare SOURCE: make build/k/SOURCE/src hold what SOURCE names.
+source_prepare() {
+	local source=$1 dir=$K/$1/src commit patch
+	case $source in
+	base|series)
+		git -C "$TREE" rev-parse -q --verify "$REV^{commit}" >/dev/null ||
+			die "no $REV in $TREE (run: make tree)"
+		[ "$source" = base ] && commit=$(git -C "$TREE" rev-parse "base^{commit}") ||
+			commit=$(git -C "$TREE" rev-parse "$REV^{commit}")
+		worktree_at "$TREE" "$dir" "$commit" ;;
+	upstream)
+		local t=$BUILD/linux-6.12
+		[ -d "$t/.git" ] || die "no $t (run: bash scripts/prepare-612.sh)"
+		worktree_at "$t" "$dir" "$(git -C "$t" rev-parse "tests^{commit}")" ;;
+	mutant-*)
+		patch=$(ls "$TOP"/tests/mutants/*/"${source#mutant-}.patch" 2>/dev/null | head -n 1)
+		[ -n "$patch" ] || die "no mutant ${source#mutant-} in tests/mutants/"
+		# The mutant is one commit on top of the series, with fixed
+		# identity and date: the same patch on the same series gives the
+		# same commit, so an unchanged mutant is not rebuilt.
+		commit=$(git -C "$TREE" rev-parse "$REV^{commit}")
+		local key="$commit $(sha256sum < "$patch" | cut -c1-16)"
+		if [ "$(cat "$K/$source/source" 2>/dev/null)" = "$key" ] && [ -e "$dir/.git" ] &&
+		   [ -z "$(git -C "$dir" status --porcelain)" ]; then
+			return 0
+		fi
+		worktree_at "$TREE" "$dir" "$commit"
+		git -C "$dir" apply "$patch" ||
+			die "mutant ${source#mutant-} does not apply to $REV ($(git -C "$TREE" rev-parse --short "$REV"))"
+		GIT_AUTHOR_DATE=$BASE_DATE GIT_COMMITTER_DATE=$BASE_DATE \
+			git -C "$dir" commit -q -a -m "mutant: ${source#mutant-}" >/dev/null
+		echo "$key" > "$K/$source/source" ;;
+	bisect) die "build/k/bisect is the bisect gate's own (gates/40-bisect.sh)" ;;
+	*) die "unknown kernel source '$source' (base, series, mutant-NAME, upstream)" ;;
+	esac
+}
+
+# upstream's tree needs one more option (see the fragment).
+source_fragment() {
+	[ "$1" = upstream ] && echo "$TOP/config/arm64-host-6.12.config"
+	return 0
+}
+
+build() {
+	local name source variant out t0=$SECONDS
+	read -r source variant <<<"$(split_name "$1")"
+	variant_fragments "$variant" >/dev/null
+	mkdir -p "$K/$source"
+	out=$K/$source/$variant
+	(
+		flock 9
+		source_prepare "$source"
+		if [ -f "$out/stamp" ]; then was=$(sed -n 's/^built //p' "$out/stamp"); else was=; fi
+		# shellcheck disable=SC2046
+		build_variant "$K/$source/src" "$out" "$variant" "$source/$variant" \
+			$(source_fragment "$source") || exit 1
+		now=$(sed -n 's/^built //p' "$out/stamp")
+		if [ "$now" = "$was" ]; then
+			note "kernel $source/$variant: up to date ($(sed -n 's/^commit //p' "$out/stamp" | cut -c1-12), built $now)"
+		else
+			note "kernel $source/$variant: built in $((SECONDS - t0))s ($(grep -c 'warning:' "$out/build.log" || true) compiler warnings)"
+		fi
+	) 9>"$K/$source/.lock"
+}
+
+cmd=${1:-}; shift || true
+case $cmd in
+build)
+	[ $# -gt 0 ] || die "usage: kernel.sh build NAME..."
+	for n in "$@"; do build "$n"; done ;;
+image|src)
+	[ $# = 1 ] || die "usage: kernel.sh $cmd NAME"
+	read -r source variant <<<"$(split_name "$1")"
+	if [ "$cmd" = src ]; then echo "$K/$source/src"; exit 0; fi
+	img=$K/$source/$variant/arch/arm64/boot/Image
+	[ -f "$K/$source/$variant/stamp" ] && [ -f "$img" ] ||
+		die "kernel $source/$variant is not built (run: scripts/kernel.sh build $source/$variant)"
+	echo "$img" ;;
+*)
+	sed -n '2,19p' "$0" | sed 's/^# \{0,1\}//'
+	exit 2 ;;
+esac
