@@ -20,7 +20,7 @@ all:
 check:
 	@bash scripts/deps.sh && bash scripts/check.sh check
 matrix:
-	@bash scripts/deps.sh && bash scripts/check.sh matrix
+	@bash scripts/deps.sh matrix && bash scripts/check.sh matrix
 bench:
 	@bash scripts/deps.sh && bash scripts/bench.sh
 compare:

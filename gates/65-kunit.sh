@@ -8,15 +8,16 @@
 # built as a kernel of its own and booted: at least one case must fail.
 #
 # KUNIT_IMAGE (a kernel image) and NC_REV (the series' last commit) are for
-# testing this gate against a branch that is not v4 yet.
+# testing this gate against a branch that is not v4 yet. VARIANT (default
+# 4k) runs the suite on series/VARIANT (gates/matrix), without the mutants.
 . "$(dirname "$0")/../scripts/lib.sh"
 suite=kvm_arm64_s2_pgtable
 cases=50
 if [ -n "${KUNIT_IMAGE:-}" ]; then
 	image=$KUNIT_IMAGE
 else
-	"$TOP/scripts/kernel.sh" build series >/dev/null
-	image=$("$TOP/scripts/kernel.sh" image series)
+	"$TOP/scripts/kernel.sh" build "series/${VARIANT:-4k}" >/dev/null
+	image=$("$TOP/scripts/kernel.sh" image "series/${VARIANT:-4k}")
 fi
 g=$BUILD/guest
 mkdir -p "$g" "$BUILD/logs"
@@ -37,19 +38,19 @@ warn_line=$(git -C "$TREE" show "$REV:arch/arm64/kvm/hyp/pgtable.c" |
 	grep -n 'WARN_ON_ONCE(device && normal_nc)' | cut -d: -f1)
 [ -n "$warn_line" ] || die "$REV: no WARN_ON_ONCE(device && normal_nc) in arch/arm64/kvm/hyp/pgtable.c"
 for col in ${COLUMNS:-vhe nvhe protected nofwb}; do
-	log=$BUILD/logs/kunit-$col.log
+	log=$BUILD/logs/kunit-$col$(logtag).log
 	t0=$SECONDS
 	if ! boot_kunit "$image" "$col" "$log"; then
-		echo "FAIL: kunit $col: boot failed, or suite $suite absent, unfinished or not $cases cases (log: $log)"
+		echo "FAIL: kunit $col$(logtag): boot failed, or suite $suite absent, unfinished or not $cases cases (log: $log)"
 		continue
 	fi
 	while read -r status name; do
 		fwb=0; case $name in *_fwb|*_fwb/*) fwb=1 ;; esac
 		case $status,$col,$fwb in
-		pass,*) echo "PASS: kunit $col $name" ;;
-		skip,nofwb,1) echo "SKIP: kunit $col $name (no FEAT_S2FWB)" ;;
-		skip,*) echo "FAIL: kunit $col $name skipped, where it must run (log: $log)" ;;
-		*) echo "FAIL: kunit $col $name (log: $log)" ;;
+		pass,*) echo "PASS: kunit $col$(logtag) $name" ;;
+		skip,nofwb,1) echo "SKIP: kunit $col$(logtag) $name (no FEAT_S2FWB)" ;;
+		skip,*) echo "FAIL: kunit $col$(logtag) $name skipped, where it must run (log: $log)" ;;
+		*) echo "FAIL: kunit $col$(logtag) $name (log: $log)" ;;
 		esac
 	done < "$log.res"
 	# The WARN_ON_ONCE() the suite provokes, at its own file:line (whatever
@@ -60,16 +61,17 @@ for col in ${COLUMNS:-vhe nvhe protected nofwb}; do
 	warns=$(grep -cE "$expected" "$log" || true)
 	if ! problems=$("$TOP/scripts/guest-log.py" scan "$log"); then
 		echo "$problems" | head -n 5
-		echo "FAIL: kunit $col: host kernel log has the problems above"
+		echo "FAIL: kunit $col$(logtag): host kernel log has the problems above"
 	elif [ "$warns" != 1 ]; then
-		echo "FAIL: kunit $col: $warns WARNs at pgtable.c:$warn_line, expected exactly 1"
+		echo "FAIL: kunit $col$(logtag): $warns WARNs at pgtable.c:$warn_line, expected exactly 1"
 	else
-		echo "PASS: kunit $col: host kernel log clean but for the one expected WARN ($((SECONDS - t0))s)"
+		echo "PASS: kunit $col$(logtag): host kernel log clean but for the one expected WARN ($((SECONDS - t0))s)"
 	fi
 done
 
 # Each mutant is a kernel of its own (build/k/mutant-NAME/4k), built once
 # per change of the series or of the mutant.
+[ "${VARIANT:-4k}" = 4k ] || exit 0
 for patch in "$TOP"/tests/mutants/kunit/*.patch; do
 	[ -f "$patch" ] || continue
 	name=$(basename "$patch" .patch)

@@ -16,8 +16,11 @@
 # in KVM's or vfio-pci's part) runs in the column without FWB, where only
 # the host's view can tell a cacheable BAR from a Normal-NC one: the gate
 # must catch each.
+# VARIANT (default 4k) runs the same on base/VARIANT and series/VARIANT
+# (gates/matrix: page sizes, clang), without the mutants.
 . "$(dirname "$0")/../scripts/lib.sh"
-"$TOP/scripts/kernel.sh" build base series >/dev/null
+v=${VARIANT:-4k}
+"$TOP/scripts/kernel.sh" build "base/$v" "series/$v" >/dev/null
 "$TOP/scripts/build-guest.sh" >/dev/null
 read -r -a cols <<<"${COLUMNS:-vhe nvhe protected nofwb}"
 "$TOP/scripts/e2e-run.sh" "${cols[@]}" || true
@@ -37,14 +40,16 @@ judge_boot() {
 	"$TOP/scripts/s2map.py" "$log" "$kernel" "$label" || true
 }
 
+t=$(logtag)
 for col in "${cols[@]}"; do
-	judge_boot "$col base" "$BUILD/logs/e2e-$col-base.log" base 9
-	judge_boot "$col patched" "$BUILD/logs/e2e-$col-patched.log" series 4
-	"$TOP/scripts/e2e.py" judge "$col" "$BUILD/logs/e2e-$col-base.log" \
-		"$BUILD/logs/e2e-$col-patched.log" || true
-	"$TOP/scripts/e2e.py" table "$col" "$BUILD/logs/e2e-$col-base.log" \
-		"$BUILD/logs/e2e-$col-patched.log" | sed 's/^/  /'
+	judge_boot "$col$t base" "$BUILD/logs/e2e-$col$t-base.log" base 9
+	judge_boot "$col$t patched" "$BUILD/logs/e2e-$col$t-patched.log" series 4
+	"$TOP/scripts/e2e.py" judge "$col$t" "$BUILD/logs/e2e-$col$t-base.log" \
+		"$BUILD/logs/e2e-$col$t-patched.log" || true
+	"$TOP/scripts/e2e.py" table "$col" "$BUILD/logs/e2e-$col$t-base.log" \
+		"$BUILD/logs/e2e-$col$t-patched.log" | sed 's/^/  /'
 done
+[ "$v" = 4k ] || exit 0
 
 # The mutants: each is a kernel of its own (build/k/mutant-NAME/4k), judged
 # against the base's run in the same column.

@@ -1,41 +1,44 @@
 #!/usr/bin/env bash
 # Upstream's own 6.1 KVM selftests (tests/regress.plan), built from the
-# series' tree, on the base and on the patched kernel, in every column: the
+# series' tree, on the base and on the patched kernel, in the vhe and nofwb
+# columns (make matrix runs nvhe and protected; COLUMNS overrides): the
 # series must pass every test the base passes, and the host kernel log must
 # hold no problem at all (the boots run with kunit.enable=0, so no WARN is
 # expected). A test that the base fails, skips, times out on or does not
 # report fails the gate, unless the plan lists it as a known skip with its
 # reason ("# known-skip NAME: reason"); a boot whose plan did not finish
-# fails the gate.
+# fails the gate. VARIANT (default 4k) runs it on base/VARIANT and
+# series/VARIANT (gates/matrix).
 . "$(dirname "$0")/../scripts/lib.sh"
-"$TOP/scripts/kernel.sh" build base series >/dev/null
+v=${VARIANT:-4k} t=$(logtag)
+"$TOP/scripts/kernel.sh" build "base/$v" "series/$v" >/dev/null
 "$TOP/scripts/build-guest.sh" >/dev/null
 g=$BUILD/guest
 plan=$TOP/tests/regress.plan
 cpio=$(plan_cpio regress)
 declare -A res image known
-image[base]=$("$TOP/scripts/kernel.sh" image base)
-image[patched]=$("$TOP/scripts/kernel.sh" image series)
+image[base]=$("$TOP/scripts/kernel.sh" image "base/$v")
+image[patched]=$("$TOP/scripts/kernel.sh" image "series/$v")
 while read -r name reason; do
 	known[$name]=$reason
 done < <(sed -n 's/^# known-skip \([^:]*\): *\(.*\)$/\1 \2/p' "$plan")
 names=$(awk '!/^[#!]/ && NF { print $1 }' "$plan")
-for col in ${COLUMNS:-vhe nvhe protected nofwb}; do
+for col in ${COLUMNS:-vhe nofwb}; do
 	for k in base patched; do
-		log=$BUILD/logs/regress-$col-$k.log
+		log=$BUILD/logs/regress-$col$t-$k.log
 		t0=$SECONDS
 		if ! "$TOP/scripts/qemu-boot.sh" "${image[$k]}" "$cpio" "$col" "$log" 900; then
-			echo "FAIL: regress $col $k: boot failed (log: $log)"
+			echo "FAIL: regress $col$t $k: boot failed (log: $log)"
 			continue
 		fi
 		if problems=$("$TOP/scripts/guest-log.py" scan "$log" 0 --strict); then
-			echo "PASS: regress $col $k: host kernel log clean ($((SECONDS - t0))s)"
+			echo "PASS: regress $col$t $k: host kernel log clean ($((SECONDS - t0))s)"
 		else
 			echo "$problems" | head -n 5
-			echo "FAIL: regress $col $k: host kernel log has the problems above"
+			echo "FAIL: regress $col$t $k: host kernel log has the problems above"
 		fi
 		if ! out=$("$TOP/scripts/guest-log.py" plan "$log" 2>&1); then
-			echo "FAIL: regress $col $k: $(echo "$out" | grep -m1 error) (log: $log)"
+			echo "FAIL: regress $col$t $k: $(echo "$out" | grep -m1 error) (log: $log)"
 		fi
 		while read -r name status; do
 			res[$col,$k,$name]=$status
@@ -44,13 +47,13 @@ for col in ${COLUMNS:-vhe nvhe protected nofwb}; do
 	for name in $names; do
 		b=${res[$col,base,$name]:-missing} s=${res[$col,patched,$name]:-missing}
 		if [ "$b" = ok ] && [ "$s" = ok ]; then
-			echo "PASS: regress $col $name"
+			echo "PASS: regress $col$t $name"
 		elif [ "$b" = ok ]; then
-			echo "FAIL: regress $col $name: base ok, series $s"
+			echo "FAIL: regress $col$t $name: base ok, series $s"
 		elif [ -n "${known[$name]:-}" ] && [ "$s" = "$b" ]; then
-			echo "SKIP: regress $col $name: base $b, series $s (known: ${known[$name]})"
+			echo "SKIP: regress $col$t $name: base $b, series $s (known: ${known[$name]})"
 		else
-			echo "FAIL: regress $col $name: base $b, series $s, and the plan lists no reason"
+			echo "FAIL: regress $col$t $name: base $b, series $s, and the plan lists no reason"
 		fi
 	done
 done

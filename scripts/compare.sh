@@ -1,22 +1,20 @@
 #!/usr/bin/env bash
 # compare.sh [COLUMN...]: side by side with upstream's merged implementation.
-# Prepares build/linux-6.12 (Debian 6.12 + our tests, scripts/prepare-612.sh),
-# builds its kernel into build/out/upstream-6.12 and our selftest into
+# Prepares build/linux-6.12 (Debian 6.12 + our ported tests,
+# scripts/prepare-612.sh), builds it as the kernel upstream/4k
+# (scripts/kernel.sh) and our selftest from its worktree into
 # build/guest-6.12, boots it in each column (default: all four) with
-# tests/e2e.plan into build/logs/e2e-COLUMN-upstream.log, and prints the
-# three-way table of scripts/compare.py. The 6.1 base/series logs come from
-# the e2e gate; a column whose logs are missing is booted here with
-# scripts/e2e-run.sh. Compiles and boots run under nice -n 19.
+# tests/e2e.plan and, for its KUnit suite, with KUnit on; the 6.1 base and
+# series are booted the same way where their logs are missing or older than
+# their kernel and initramfs. Then the three-way table of scripts/compare.py.
 . "$(dirname "$0")/lib.sh"
-T=$BUILD/linux-6.12
-OUT=$BUILD/out/upstream-6.12
+. "$TOP/scripts/klib.sh"
 G=$BUILD/guest-6.12
 cols=("$@")
 [ ${#cols[@]} -gt 0 ] || cols=(vhe nvhe protected nofwb)
 for col in "${cols[@]}"; do
 	case $col in vhe|nvhe|protected|nofwb) ;; *) die "unknown column '$col'" ;; esac
 done
-NICE="nice -n 19"
 times=()
 stage() {  # stage NAME COMMAND...: run and time one stage
 	local name=$1 t0=$SECONDS; shift
@@ -26,47 +24,51 @@ stage() {  # stage NAME COMMAND...: run and time one stage
 }
 
 build_guest() {
+	local src=$K/upstream/src kst
+	kst=$src/tools/testing/selftests/kvm
 	mkdir -p "$G"
-	$NICE ${CROSS}gcc -static -O2 -Wall -Wextra -Werror -o "$G/plan-init" "$TOP/guest/plan-init.c"
-	# O=: an in-tree headers_install would make the tree unclean for the
-	# O= kernel build.
-	$NICE make -C "$T" -s O="$G/hdr-obj" ARCH=arm64 CROSS_COMPILE=$CROSS \
+	${CROSS}gcc -static -O2 -Wall -Wextra -Werror -o "$G/plan-init" "$TOP/guest/plan-init.c"
+	${CROSS}gcc -static -O2 -Wall -Wextra -Werror -o "$G/s2trace" "$TOP/guest/s2trace.c"
+	make -C "$src" -s O="$K/upstream/hdr-obj" ARCH=arm64 CROSS_COMPILE=$CROSS \
 		INSTALL_HDR_PATH="$G/hdr" headers_install >/dev/null
-	if ! $NICE make -C "$T/tools/testing/selftests/kvm" -j"$JOBS" ARCH=arm64 \
+	if ! make -C "$kst" -j"$JOBS" ARCH=arm64 \
 		CROSS_COMPILE=$CROSS CC="ccache ${CROSS}gcc" LDFLAGS=-static \
-		KHDR_INCLUDES="-isystem $G/hdr/include" OUTPUT="$G/e2e" \
-		"$G/e2e/aarch64/vfio_bar_memattr" >"$G/e2e-build.log" 2>&1; then
-		grep -m 20 -E 'error|Error' "$G/e2e-build.log" >&2 || tail -n 20 "$G/e2e-build.log" >&2
-		die "the 6.12 selftest did not build (see $G/e2e-build.log)"
+		KHDR_INCLUDES="-isystem $G/hdr/include" OUTPUT="$G/kvm" \
+		"$G/kvm/aarch64/vfio_bar_memattr" >"$G/build.log" 2>&1; then
+		grep -m 20 -E 'error|Error' "$G/build.log" >&2 || tail -n 20 "$G/build.log" >&2
+		die "the 6.12 selftest did not build (see $G/build.log)"
 	fi
+	[ -z "$(git -C "$src" status --porcelain --ignored)" ] || die "building the selftest wrote into $src"
 	"$TOP/scripts/mkinitramfs.sh" "$G/e2e.cpio" "$G/plan-init" "$TOP/tests/e2e.plan" \
-		"$G/e2e/aarch64/vfio_bar_memattr"
+		"$G/kvm/aarch64/vfio_bar_memattr" "$G/s2trace"
+	"$TOP/scripts/mkinitramfs.sh" "$G/kunit.cpio" "$G/plan-init" /dev/null
 }
 
-boot_upstream() {
-	local col=$1 log=$BUILD/logs/e2e-$1-upstream.log t0=$SECONDS
-	mkdir -p "$BUILD/logs"
-	$NICE "$TOP/scripts/qemu-boot.sh" "$OUT/arch/arm64/boot/Image" "$G/e2e.cpio" \
+boot() {  # boot COLUMN KERNEL-NAME LABEL CPIO [-k]: one boot, log e2e|kunit-COLUMN-LABEL
+	local col=$1 name=$2 label=$3 cpio=$4 kind=e2e t0=$SECONDS log
+	[ "${5:-}" = -k ] && kind=kunit
+	log=$BUILD/logs/$kind-$col-$label.log
+	[ "$kind-$label" = kunit-patched ] && log=$BUILD/logs/kunit-$col.log
+	fresh "$log" "$("$TOP/scripts/kernel.sh" image "$name")" "$cpio" && return 0
+	"$TOP/scripts/qemu-boot.sh" ${5:-} "$("$TOP/scripts/kernel.sh" image "$name")" "$cpio" \
 		"$col" "$log" 600 || return 0  # compare.py reports what is missing
-	note "e2e $col upstream: $((SECONDS - t0))s"
-}
-
-boot_61() {  # the 6.1 base/series logs, when the e2e gate has not made them
-	local col=$1
-	[ -f "$BUILD/logs/e2e-$col-base.log" ] && [ -f "$BUILD/logs/e2e-$col-patched.log" ] && return 0
-	"$TOP/scripts/images.sh" >/dev/null
-	"$TOP/scripts/build-guest.sh" >/dev/null
-	"$TOP/scripts/e2e-run.sh" "$col" || true  # compare.py reports what is missing
+	note "$kind $col $label: $((SECONDS - t0))s"
 }
 
 stage "prepare 6.12 tree" bash "$TOP/scripts/prepare-612.sh"
-# arm64-host-6.12.config adds what 6.12 needs on top of the shared fragment.
-stage "build 6.12 kernel" $NICE env NC_TREE="$T" "$TOP/scripts/build-kernel.sh" "$OUT" \
-	"$TOP/config/arm64-host-6.12.config"
-stage "build 6.12 selftest" build_guest
+stage "kernel upstream/4k" "$TOP/scripts/kernel.sh" build upstream
+stage "kernels base/4k, series/4k" "$TOP/scripts/kernel.sh" build base series
+stage "6.12 selftest" build_guest
+stage "6.1 guest user space" "$TOP/scripts/build-guest.sh"
+e2e=$(plan_cpio e2e)
+kunit=$BUILD/guest/kunit.cpio
+"$TOP/scripts/mkinitramfs.sh" "$kunit" "$BUILD/guest/plan-init" /dev/null
 for col in "${cols[@]}"; do
-	stage "boot $col upstream" boot_upstream "$col"
-	stage "boot $col 6.1 (if missing)" boot_61 "$col"
+	stage "boot $col upstream" boot "$col" upstream upstream "$G/e2e.cpio"
+	stage "boot $col upstream KUnit" boot "$col" upstream upstream "$G/kunit.cpio" -k
+	stage "boot $col 6.1 (if stale)" boot "$col" base base "$e2e"
+	stage "boot $col series (if stale)" boot "$col" series patched "$e2e"
+	stage "boot $col series KUnit (if stale)" boot "$col" series patched "$kunit" -k
 done
 note "compare"
 t0=$SECONDS rc=0

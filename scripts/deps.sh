@@ -1,7 +1,10 @@
 #!/usr/bin/env bash
-# Install what the harness needs on Debian 12, idempotently. QEMU comes from
-# bookworm-backports: bookworm's 7.2 does not model the stage-2 alignment
-# fault that tells the series from its absence (see README).
+# deps.sh [matrix]: install what the harness needs on Debian 12,
+# idempotently (with "matrix", also what make matrix needs). QEMU comes
+# from bookworm-backports: bookworm's 7.2 does not model the stage-2
+# alignment fault that tells the series from its absence (see README).
+# Debian's arm64 packages (the nested VMM, Debian's arm64 config) need the
+# arm64 architecture in dpkg; it is added when missing.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"   # BASE_PKG, BASE_VERSION
 
@@ -9,6 +12,8 @@ pkgs=(make git perl python3 python3-sphinx python3-ply python3-git bc bison flex
       libssl-dev libelf-dev ccache sparse rsync
       gcc-aarch64-linux-gnu binutils-aarch64-linux-gnu
       libc6-dev-arm64-cross)
+# make matrix also builds with clang (LLVM=1).
+[ "${1:-}" != matrix ] || pkgs+=(clang lld llvm)
 qemu_min=10
 
 [ "$(id -u)" = 0 ] || { echo "error: run as root (apt-get install)" >&2; exit 1; }
@@ -30,7 +35,9 @@ qemu_ok() {
 	[ "${v:-0}" -ge "$qemu_min" ]
 }
 
-if [ ${#missing[@]} -eq 0 ] && qemu_ok; then
+arm64=1
+dpkg --print-foreign-architectures | grep -qx arm64 || arm64=0
+if [ ${#missing[@]} -eq 0 ] && qemu_ok && [ $arm64 = 1 ]; then
 	echo ">>> dependencies present"
 	exit 0
 fi
@@ -42,6 +49,10 @@ if ! qemu_ok && ! grep -rqs 'bookworm-backports' /etc/apt/sources.list /etc/apt/
 	sed -i '0,/^Suites:.*bookworm.*/s//& bookworm-backports/' "$src"
 fi
 
+if [ $arm64 = 0 ]; then
+	echo ">>> adding the arm64 architecture to dpkg"
+	dpkg --add-architecture arm64
+fi
 echo ">>> apt-get update"
 apt-get update -q >/dev/null
 if [ ${#missing[@]} -gt 0 ]; then

@@ -118,7 +118,7 @@ build_variant() {
 	fi
 	rm -f "$out/fragment.new"
 	log=$out/build.log
-	if ! kmake_tc "$tc" "$src" "$out" Image >"$log" 2>&1; then
+	if ! kmake_tc "$tc" "$src" "$out" Image modules >"$log" 2>&1; then
 		echo "error: kernel build of $name failed at $(git -C "$src" log -1 --format='%h %s')" >&2
 		grep -m 20 -E 'error|Error' "$log" >&2 || tail -n 20 "$log" >&2
 		return 1

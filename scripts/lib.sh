@@ -50,6 +50,12 @@ plan_cpio() {
 	echo "$BUILD/guest/$1.cpio"
 }
 
+# logtag: "" for the default kernel variant (4k), else "-VARIANT": the
+# part of a log name that says which variant booted.
+logtag() {
+	[ "${VARIANT:-4k}" = 4k ] || echo "-$VARIANT"
+}
+
 # fresh LOG FILE...: LOG exists and is newer than every FILE (the kernel
 # image and initramfs it was booted from).
 fresh() {

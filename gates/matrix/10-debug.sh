@@ -1,0 +1,88 @@
+#!/usr/bin/env bash
+# The debug column: the series built with KASAN, lockdep (PROVE_LOCKING),
+# DEBUG_VM, DEBUG_ATOMIC_SLEEP, UBSAN and kmemleak (config/arm64-debug.
+# config), booted in the vhe column. It runs the KUnit suite, the e2e
+# selftest, the containment test and the soak; every boot must end with no
+# report from any checker (guest-log.py scan --strict: not one WARN, KASAN,
+# UBSAN, lockdep, RCU stall, hung task or kmemleak line; the KUnit boot
+# alone may hold the suite's one deliberate WARN).
+. "$(dirname "$0")/../../scripts/lib.sh"
+col=${COLUMNS:-vhe}
+"$TOP/scripts/kernel.sh" build series/debug base >/dev/null
+"$TOP/scripts/build-guest.sh" >/dev/null
+image=$("$TOP/scripts/kernel.sh" image series/debug)
+g=$BUILD/guest
+mkdir -p "$BUILD/logs"
+
+# boot NAME CPIO [qemu-boot options]: boot the debug kernel; the log is
+# build/logs/debug-NAME.log. Debug kernels are slow under emulation.
+boot() {
+	local name=$1 cpio=$2 log=$BUILD/logs/debug-$1.log t0=$SECONDS; shift 2
+	if ! "$TOP/scripts/qemu-boot.sh" "$@" "$image" "$cpio" "$col" "$log" 2400; then
+		echo "FAIL: debug $name: boot failed (log: $log)"
+		return 1
+	fi
+	grep -q '^PLAN-END' "$log" || { echo "FAIL: debug $name: plan did not finish (log: $log)"; return 1; }
+	note "debug $name: $((SECONDS - t0))s"
+}
+
+# clean NAME FSC [--strict]: the host log of that boot holds no report.
+clean() {
+	local log=$BUILD/logs/debug-$1.log problems
+	if problems=$("$TOP/scripts/guest-log.py" scan "$log" "$2" ${3:-}); then
+		echo "PASS: debug $1: no report from KASAN, lockdep, UBSAN, DEBUG_VM, kmemleak or the watchdogs"
+	else
+		echo "$problems" | head -n 10
+		echo "FAIL: debug $1: the checkers reported the problems above"
+	fi
+}
+
+# KUnit: every case passes, one WARN (the suite's own).
+"$TOP/scripts/mkinitramfs.sh" "$g/kunit.cpio" "$g/plan-init" /dev/null
+if boot kunit "$g/kunit.cpio" -k; then
+	if res=$("$TOP/scripts/kunit_log.py" "$BUILD/logs/debug-kunit.log" --expect-cases 50); then
+		n=$(echo "$res" | grep -c '^pass ' || true)
+		[ "$n" = 50 ] && echo "PASS: debug kunit: 50 of 50 cases pass" ||
+			{ echo "$res" | grep -v '^pass '; echo "FAIL: debug kunit: $n of 50 cases pass"; }
+	else
+		echo "FAIL: debug kunit: $res"
+	fi
+	clean kunit 0
+fi
+
+# The e2e selftest: all 31 subtests, stage 2 as the series must map it.
+if boot e2e "$(plan_cpio e2e)"; then
+	base=$BUILD/logs/e2e-$col-base.log
+	fresh "$base" "$("$TOP/scripts/kernel.sh" image base)" "$(plan_cpio e2e)" ||
+		"$TOP/scripts/e2e-run.sh" "$col" >/dev/null || true
+	fails=$("$TOP/scripts/e2e.py" judge "$col" "$base" "$BUILD/logs/debug-e2e.log" | grep -c '^FAIL' || true)
+	[ "$fails" = 0 ] && echo "PASS: debug e2e: the selftest gives the series' table (31 subtests)" ||
+		echo "FAIL: debug e2e: $fails subtests not as the series must give them"
+	"$TOP/scripts/s2map.py" "$BUILD/logs/debug-e2e.log" series "debug" || true
+	clean e2e 4 --strict
+fi
+
+# The containment test: every case passes on the series.
+if [ -f "$TOP/tests/contain.plan" ] && boot contain "$(plan_cpio contain)" \
+	$(cat "$TOP/tests/contain.qemu" 2>/dev/null); then
+	if out=$("$TOP/scripts/contain.py" series "$BUILD/logs/debug-contain.log" 2>&1); then
+		echo "PASS: debug contain: every containment case passes ($(echo "$out" | grep -c PASS) checks)"
+	else
+		echo "$out" | grep FAIL | head -n 5
+		echo "FAIL: debug contain: containment cases fail on the debug kernel"
+	fi
+	clean contain "$(cat "$TOP/tests/contain.fsc" 2>/dev/null || echo 0)" --strict
+fi
+
+# The soak: 200 cycles, no leak, kmemleak silent.
+if boot soak "$(plan_cpio soak)"; then
+	log=$BUILD/logs/debug-soak.log
+	grep -E '^# (ok|not ok) [0-9]+ soak:' "$log" | sed -E 's/^# ok [0-9]+ /PASS: debug /; s/^# not ok [0-9]+ /FAIL: debug /'
+	grep -qE '^# ok 4 soak:' "$log" || echo "FAIL: debug soak: did not report all its checks (log: $log)"
+	if grep -q 'unreferenced object' "$log"; then
+		echo "FAIL: debug soak: kmemleak reports $(grep -c 'unreferenced object' "$log") leaked objects"
+	else
+		echo "PASS: debug soak: kmemleak reports no leak after two scans"
+	fi
+	clean soak 0 --strict
+fi

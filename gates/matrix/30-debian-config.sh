@@ -1,0 +1,80 @@
+#!/usr/bin/env bash
+# Debian's own arm64 config (linux-config-6.1, the arm64 flavour's config,
+# from Debian's arm64 package of the same version as the base): at every
+# commit of the series, the objects it touches are built with it, with W=1
+# and sparse (C=1: every object that is recompiled): arch/arm64/kvm/,
+# drivers/vfio/pci/ (modules there, as Debian ships them) and mm/. No
+# warning may appear that the base does not have, compared per file and
+# without line numbers.
+#
+# One worktree steps through the commits (build/k/debian-config); what
+# each commit gave is recorded there, per commit, config and compiler, so
+# that an unchanged commit is not built again.
+. "$(dirname "$0")/../../scripts/lib.sh"
+. "$TOP/scripts/klib.sh"
+dirs=(arch/arm64/kvm/ drivers/vfio/pci/ mm/)
+d=$K/debian-config src=$K/debian-config/src out=$K/debian-config/arm64
+mkdir -p "$d" "$out"
+
+cfg=$d/config.arm64
+if [ ! -s "$cfg" ]; then
+	tmp=$(mktemp -d)
+	(cd "$tmp" && apt-get download -q "linux-config-6.1:arm64=$BASE_VERSION" >/dev/null) ||
+		{ rm -rf "$tmp"; die "cannot download linux-config-6.1:arm64=$BASE_VERSION (is the arm64 architecture added? run: make deps)"; }
+	dpkg-deb -x "$tmp"/linux-config-6.1_*_arm64.deb "$tmp/x"
+	xzcat "$tmp/x/usr/src/linux-config-6.1/config.arm64_none_arm64.xz" > "$cfg"
+	rm -rf "$tmp"
+fi
+key_tail="$(sha256sum < "$cfg" | cut -c1-16) $(compiler_id gcc | paste -sd ';')"
+
+# norm: the warnings of a build log (stdin), normalised: "file: text",
+# without line and column, paths relative to the tree.
+norm() {
+	grep -E '(warning|error):' | sed -E "s|^(\.\./)*(src/)?||; s|^$src/||" |
+		sed -E 's/:[0-9]+(:[0-9]+)?:/:/' | sort -u
+}
+
+i=0
+base_commit=$(git -C "$TREE" rev-parse base^{commit})
+for c in "$base_commit" $(git -C "$TREE" rev-list --reverse base.."$REV"); do
+	subj=$(git -C "$TREE" log -1 --format=%s "$c")
+	res=$d/warnings-$c.txt
+	if ! grep -qxF "$c $key_tail" "$d/verified" 2>/dev/null; then
+		t0=$SECONDS
+		worktree_at "$TREE" "$src" "$c"
+		if [ ! -f "$out/.config" ]; then
+			cp "$cfg" "$out/.config"
+			kmake_tc gcc "$src" "$out" olddefconfig >/dev/null
+		fi
+		# Debian signs modules with its own key; an unsigned build is fine.
+		"$src/scripts/config" --file "$out/.config" --set-str SYSTEM_TRUSTED_KEYS "" \
+			--set-str SYSTEM_REVOCATION_KEYS "" --disable MODULE_SIG_ALL
+		if ! kmake_tc gcc "$src" "$out" olddefconfig >/dev/null ||
+		   ! kmake_tc gcc "$src" "$out" W=1 C=1 "${dirs[@]}" > "$d/build-$i.log" 2>&1; then
+			grep -m 10 -E 'error' "$d/build-$i.log"
+			echo "FAIL: Debian config: the touched objects do not build at $i: $subj (log: $d/build-$i.log)"
+			i=$((i + 1))
+			continue
+		fi
+		norm < "$d/build-$i.log" > "$res"
+		# Keep the warnings of files this commit did not rebuild: the
+		# previous commit's, for the same files.
+		if [ -n "${prev:-}" ]; then sort -u "$prev" "$res" -o "$res"; fi
+		echo "$c $key_tail" >> "$d/verified"
+		note "Debian config at $i: $((SECONDS - t0))s"
+	fi
+	if [ "$c" = "$base_commit" ]; then
+		echo "PASS: Debian config: base builds ${dirs[*]} with W=1 and sparse ($(wc -l < "$res") warnings)"
+	else
+		files=$(git -C "$TREE" diff --name-only "$c^" "$c" -- '*.c' '*.h')
+		new=$(comm -13 "$d/warnings-$base_commit.txt" "$res" | grep -F "$(echo "$files" | sed 's|.*/||')" || true)
+		if [ -z "$new" ]; then
+			echo "PASS: Debian config at $i/$(git -C "$TREE" rev-list --count base.."$REV"): $subj: builds, no new warnings"
+		else
+			echo "$new" | head -n 10
+			echo "FAIL: Debian config at $i: $subj: $(echo "$new" | wc -l) new warnings"
+		fi
+	fi
+	prev=$res
+	i=$((i + 1))
+done

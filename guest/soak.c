@@ -1,0 +1,197 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * soak: many VM lifetimes on a vfio-pci BAR, and nothing left behind.
+ *
+ *   soak -v BDF [-b BAR] [-c CYCLES] [-n BYTES]
+ *
+ * Each cycle mmaps the BAR afresh, creates a VM with a memslot on it (and
+ * one on anonymous memory), lets the guest copy BYTES into the BAR with
+ * every 8-byte store unaligned through a Normal-NC stage-1 mapping, checks
+ * the bytes from the host, and destroys the VM and the mapping. Every tenth
+ * cycle the BAR's memory decoding is turned off before the copy: the
+ * guest's access must end KVM_RUN with EFAULT; once it is turned on again
+ * the copy must complete.
+ *
+ * Slab and free memory (/proc/meminfo, after dropping the page cache) are
+ * read after the tenth cycle, when caches have warmed up, and after the
+ * last; they must come back within SLAB_MARGIN_KB and FREE_MARGIN_KB.
+ * KTAP on standard output; exit 0 when every check passed.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <sys/mman.h>
+#include <linux/sizes.h>
+
+#include "kvm_util.h"
+#include "processor.h"
+#include "test_util.h"
+#include "vfio_bar.h"
+
+#define GPA_BAR		(4 * (uint64_t)SZ_1G)
+#define GPA_MEM		(5 * (uint64_t)SZ_1G)
+#define GVA_BAR		(64 * (uint64_t)SZ_1G)
+#define GVA_MEM		(65 * (uint64_t)SZ_1G)
+#define SLAB_MARGIN_KB	512
+#define FREE_MARGIN_KB	2048
+
+enum { OP_COPY, OP_LOAD };
+
+static void guest_code(uint64_t op, uint64_t dst, uint64_t src, uint64_t n)
+{
+	uint64_t i, v;
+
+	switch (op) {
+	case OP_COPY:
+		for (i = 0; i + 8 <= n; i += 8) {
+			asm volatile("ldr %0, [%1]" : "=r" (v) : "r" (src + i) : "memory");
+			asm volatile("str %0, [%1]" : : "r" (v), "r" (dst + i) : "memory");
+		}
+		dsb(sy);
+		break;
+	case OP_LOAD:
+		asm volatile("ldr %0, [%1]" : "=r" (v) : "r" (dst) : "memory");
+		break;
+	}
+	GUEST_DONE();
+}
+
+/* false when KVM_RUN failed with EFAULT */
+static bool run_op(struct kvm_vcpu *vcpu, uint64_t sp, uint64_t op,
+		   uint64_t dst, uint64_t src, uint64_t n)
+{
+	struct ucall uc;
+
+	vcpu_set_reg(vcpu, ARM64_CORE_REG(regs.pc), (uint64_t)guest_code);
+	vcpu_set_reg(vcpu, ARM64_CORE_REG(sp_el1), sp);
+	vcpu_args_set(vcpu, 4, op, dst, src, n);
+	if (_vcpu_run(vcpu)) {
+		TEST_ASSERT(errno == EFAULT, "KVM_RUN: %s", strerror(errno));
+		return false;
+	}
+	TEST_ASSERT(get_ucall(vcpu, &uc) == UCALL_DONE, "unexpected guest exit %s",
+		    exit_reason_str(vcpu->run->exit_reason));
+	return true;
+}
+
+/* Slab and free memory in kB, after dropping clean caches where possible. */
+static void meminfo(long *slab, long *free_kb)
+{
+	char line[256];
+	FILE *f;
+	int fd = open("/proc/sys/vm/drop_caches", O_WRONLY);
+
+	if (fd >= 0) {
+		sync();
+		if (write(fd, "3", 1) != 1)
+			ksft_print_msg("drop_caches: %s\n", strerror(errno));
+		close(fd);
+	}
+	f = fopen("/proc/meminfo", "r");
+	TEST_ASSERT(f, "/proc/meminfo: %s", strerror(errno));
+	*slab = *free_kb = -1;
+	while (fgets(line, sizeof(line), f)) {
+		sscanf(line, "Slab: %ld kB", slab);
+		sscanf(line, "MemFree: %ld kB", free_kb);
+	}
+	fclose(f);
+	TEST_ASSERT(*slab >= 0 && *free_kb >= 0, "no Slab/MemFree in /proc/meminfo");
+}
+
+int main(int argc, char *argv[])
+{
+	long slab0 = 0, free0 = 0, slab1, free1;
+	int opt, bar = 2, cycles = 200, c, disabled = 0, bad_copies = 0, bad_revokes = 0;
+	size_t n = SZ_64K, pg = getpagesize(), len, off, i;
+	const char *bdf = NULL;
+	struct vfio_bar vb;
+	uint8_t *mem;
+
+	while ((opt = getopt(argc, argv, "v:b:c:n:")) != -1) {
+		switch (opt) {
+		case 'v':
+			bdf = optarg;
+			break;
+		case 'b':
+			bar = atoi(optarg);
+			break;
+		case 'c':
+			cycles = atoi(optarg);
+			break;
+		case 'n':
+			n = strtoul(optarg, NULL, 0);
+			break;
+		default:
+			fprintf(stderr, "usage: %s -v BDF [-b BAR] [-c CYCLES] [-n BYTES]\n", argv[0]);
+			exit(KSFT_SKIP);
+		}
+	}
+	TEST_ASSERT(bdf, "no vfio-pci device given (-v)");
+	TEST_ASSERT(cycles >= 20, "at least 20 cycles: the baseline is taken after 10");
+	TEST_ASSERT(n && !(n % 8), "BYTES must be a multiple of 8");
+	ksft_print_header();
+	ksft_set_plan(4);
+	vfio_bar_open(&vb, bdf, bar);
+	len = (n + 16 + pg - 1) & ~(pg - 1);
+	TEST_ASSERT(len <= vb.size, "BAR smaller than %zu bytes", len);
+	mem = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	TEST_ASSERT(mem != MAP_FAILED, "mmap: %s", strerror(errno));
+
+	for (c = 1; c <= cycles; c++) {
+		volatile uint8_t *hva = vfio_bar_mmap(&vb, len);
+		struct kvm_vcpu *vcpu;
+		struct kvm_vm *vm;
+		uint64_t sp;
+
+		for (i = 0; i < len; i++) {
+			mem[i] = (uint8_t)(i * 13 + c);
+			hva[i] = 0;
+		}
+		vm = __vm_create_with_one_vcpu(&vcpu, 4 * len / pg, guest_code);
+		ucall_init(vm, NULL);
+		vcpu_get_reg(vcpu, ARM64_CORE_REG(sp_el1), &sp);
+		vm_set_user_memory_region(vm, 10, 0, GPA_BAR, len, (void *)hva);
+		vm_set_user_memory_region(vm, 11, 0, GPA_MEM, len, mem);
+		for (off = 0; off < len; off += pg) {
+			_virt_pg_map(vm, GVA_BAR + off, GPA_BAR + off, MT_NORMAL_NC);
+			_virt_pg_map(vm, GVA_MEM + off, GPA_MEM + off, MT_NORMAL);
+		}
+		if (c % 10 == 0) {
+			/* Revoked: the guest's access must fault, not complete. */
+			vfio_bar_memory(&vb, false);
+			bad_revokes += run_op(vcpu, sp, OP_LOAD, GVA_BAR, 0, 0);
+			vfio_bar_memory(&vb, true);
+			disabled++;
+		}
+		if (!run_op(vcpu, sp, OP_COPY, GVA_BAR + 1, GVA_MEM, n)) {
+			bad_copies++;
+		} else {
+			for (i = 0; i < n; i++)
+				if (hva[i + 1] != mem[i]) {
+					bad_copies++;
+					break;
+				}
+		}
+		kvm_vm_free(vm);
+		munmap((void *)hva, len);
+		if (c == 10)
+			meminfo(&slab0, &free0);
+	}
+	meminfo(&slab1, &free1);
+
+	ksft_test_result(!bad_copies, "soak: %d cycles, unaligned copy of %zu bytes into the BAR (%d failed)\n",
+			 cycles, n, bad_copies);
+	ksft_test_result(!bad_revokes && disabled == cycles / 10,
+			 "soak: memory disabled %d times, every guest access refused (%d completed)\n",
+			 disabled, bad_revokes);
+	ksft_test_result(slab1 - slab0 <= SLAB_MARGIN_KB,
+			 "soak: slab %ld kB after cycle 10, %ld kB at the end (%+ld kB, margin %d kB)\n",
+			 slab0, slab1, slab1 - slab0, SLAB_MARGIN_KB);
+	ksft_test_result(free0 - free1 <= FREE_MARGIN_KB,
+			 "soak: free memory %ld kB after cycle 10, %ld kB at the end (%+ld kB, margin %d kB)\n",
+			 free0, free1, free1 - free0, FREE_MARGIN_KB);
+	ksft_finished();
+}

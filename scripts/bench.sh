@@ -1,0 +1,43 @@
+#!/usr/bin/env bash
+# bench.sh [COLUMN...]: make bench. In each column (default: all four) the
+# series and the base are booted alternately, BOOTS times each (default 2),
+# with 64 MiB ivshmem BARs; in each boot guest/s2bench runs ROUNDS rounds
+# (tests/bench.plan: 6), a fresh VM each. scripts/bench.py prints the time
+# per stage-2 fault per backing, series / base and base / base, and the
+# guest's write throughput into the BAR. Figures only: nothing here passes
+# or fails on a number.
+. "$(dirname "$0")/lib.sh"
+times=()
+stage() { # stage NAME CMD...
+	local t0=$SECONDS name=$1; shift
+	note "$name"
+	"$@"
+	times+=("$(printf '%-34s %5ss' "$name" $((SECONDS - t0)))")
+}
+cols=("$@")
+[ ${#cols[@]} -gt 0 ] || cols=(vhe nvhe protected nofwb)
+stage "kernels series/4k, base/4k" "$TOP/scripts/kernel.sh" build series base
+stage "guest user space" "$TOP/scripts/build-guest.sh"
+cpio=$(plan_cpio bench)
+declare -A image=([series]=$("$TOP/scripts/kernel.sh" image series)
+		  [base]=$("$TOP/scripts/kernel.sh" image base))
+logs=()
+boot() { # boot COLUMN KERNEL N
+	local log=$BUILD/logs/bench-$1-$2-$3.log
+	"$TOP/scripts/qemu-boot.sh" -s 64M -m 3G "${image[$2]}" "$cpio" "$1" "$log" 1800 || true
+	logs+=("$log")
+}
+for col in "${cols[@]}"; do
+	for i in $(seq 1 "${BOOTS:-2}"); do
+		for k in series base; do
+			stage "boot $col $k #$i" boot "$col" "$k" "$i"
+		done
+	done
+done
+echo
+rc=0
+"$TOP/scripts/bench.py" "${logs[@]}" || rc=$?
+echo
+echo "Stage times:"
+printf '  %s\n' "${times[@]}"
+exit $rc
