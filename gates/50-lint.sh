@@ -59,7 +59,8 @@ lint() {
 			sed -E 's/:[0-9]+(:[0-9]+)?:/:/' | sort > "$res.new" || true
 		mv "$res.new" "$res"
 	fi
-	cat "$res"
+	# sparse names files by their absolute path: make them relative
+	sed "s|$src/||" "$res"
 }
 
 compare() { # compare ARCH FILE

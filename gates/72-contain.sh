@@ -22,14 +22,7 @@
 "$TOP/scripts/kernel.sh" build base series >/dev/null
 "$TOP/scripts/build-guest.sh" >/dev/null
 read -r -a cols <<<"${COLUMNS:-vhe nofwb}"
-g=$BUILD/guest
-plan=$TOP/tests/contain.plan
-files=$(plan_files "$plan")
-# shellcheck disable=SC2086
-"$TOP/scripts/mkinitramfs.sh" "$g/contain.cpio" "$g/plan-init" "$plan" $files
-rp=(-q -device -q "pcie-root-port,id=rp1,chassis=1,slot=1"
-    -q -object -q "memory-backend-ram,id=shm2,size=4M"
-    -q -device -q "ivshmem-plain,memdev=shm2,bus=rp1")
+cpio=$(plan_cpio contain)
 declare -A fsc=([base]=69 [series]=35)
 mkdir -p "$BUILD/logs"
 
@@ -37,8 +30,8 @@ for col in "${cols[@]}"; do
 	for k in base series; do
 		log=$BUILD/logs/contain-$col-$k.log
 		t0=$SECONDS
-		if ! "$TOP/scripts/qemu-boot.sh" "${rp[@]}" "$("$TOP/scripts/kernel.sh" image "$k")" \
-			"$g/contain.cpio" "$col" "$log" 600; then
+		if ! "$TOP/scripts/qemu-boot.sh" "${CONTAIN_QEMU[@]}" "$("$TOP/scripts/kernel.sh" image "$k")" \
+			"$cpio" "$col" "$log" 600; then
 			echo "FAIL: contain $col $k: the boot failed, timed out or was not its column (log: $log)"
 		elif ! grep -q '^PLAN-END' "$log"; then
 			echo "FAIL: contain $col $k: the boot did not finish its plan (log: $log)"

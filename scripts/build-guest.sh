@@ -52,13 +52,6 @@ for p in s2bench soak; do
 		"$g"/kvm/lib/*.o "$g"/kvm/lib/aarch64/*.o -ldl
 done
 
-missing=$(cat "$TOP"/tests/*.plan | awk '!/^[#!]/ && NF { print $3 }' | sort -u | while read -r p; do
-	b=${p#/bin/}
-	[ -f "$g/$b" ] || [ -f "$g/kvm/$b" ] || [ -f "$g/kvm/aarch64/$b" ] || echo "$b"
-done)
-if [ -n "$missing" ]; then
-	grep -m 20 -E 'error' "$g/build.log" >&2 || true
-	die "programs the plans run did not build: $missing (see $g/build.log)"
-fi
+# A selftest that did not build is named when a plan needs it (plan_files).
 echo "$want" > "$g/stamp"
 note "guest user space $stamped in $g"

@@ -34,7 +34,7 @@ plan_files() {
 		for f in "$BUILD/guest/$b" "$BUILD/guest/kvm/$b" "$BUILD/guest/kvm/aarch64/$b"; do
 			if [ -f "$f" ]; then echo "$f"; continue 2; fi
 		done
-		die "$1 runs $p, which build/guest does not have (run: scripts/build-guest.sh)"
+		die "$1 runs $p, which build/guest does not have (did it build? see $BUILD/guest/build.log)"
 	done
 }
 
@@ -49,6 +49,13 @@ plan_cpio() {
 		"$TOP/tests/$1.plan" $files || return 1
 	echo "$BUILD/guest/$1.cpio"
 }
+
+# The test host of the containment test (tests/contain.plan) has a third
+# ivshmem-plain behind a PCIe root port, the only one vfio-pci can reset
+# (secondary bus reset): qemu-boot.sh options for it.
+CONTAIN_QEMU=(-q -device -q "pcie-root-port,id=rp1,chassis=1,slot=1"
+	      -q -object -q "memory-backend-ram,id=shm2,size=4M"
+	      -q -device -q "ivshmem-plain,memdev=shm2,bus=rp1")
 
 # logtag: "" for the default kernel variant (4k), else "-VARIANT": the
 # part of a log name that says which variant booted.

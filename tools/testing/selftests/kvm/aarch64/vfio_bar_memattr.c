@@ -33,7 +33,9 @@
  *   -s BDF    a second PCI device whose BAR is mmap'd through sysfs
  *   -b BAR    the memory BAR to use on both (default 2)
  *   -l BYTES  map at most this much of each BAR (default 4 MiB)
- * Without -v or -s, the cells of that backing are skipped.
+ * Without -v or -s, the cells of that backing are skipped. The kselftest
+ * runner passes no arguments: there, the environment variables
+ * VFIO_BAR_MEMATTR_VFIO and VFIO_BAR_MEMATTR_SYSFS name the devices.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -621,7 +623,8 @@ static void setup_vm(void)
 
 int main(int argc, char *argv[])
 {
-	const char *vfio_bdf = NULL, *sysfs_bdf = NULL;
+	const char *vfio_bdf = getenv("VFIO_BAR_MEMATTR_VFIO");
+	const char *sysfs_bdf = getenv("VFIO_BAR_MEMATTR_SYSFS");
 	size_t limit = SZ_4M;
 	int opt, bar = 2, b, s1, i;
 
