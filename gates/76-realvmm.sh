@@ -1,0 +1,43 @@
+#!/usr/bin/env bash
+# The real stack: Debian's own arm64 qemu-system-aarch64 as the VMM in the
+# test host (L1), the first ivshmem passed through with vfio-pci to a Linux
+# guest (L2, the same kernel) that maps its BAR write-combining, from user
+# space (sysfs resource2_wc, glibc's memcpy()/memset()) and from a kernel
+# module (pci_iomap_wc()), and Device for comparison; one L2 boot per case
+# (tests/realvmm.plan). In each column, on the base and on the series:
+#  - the boot finishes its plan, and L1's kernel log is clean, with exactly
+#    the "Unsupported FSC" lines the base's cases provoke: one for each case
+#    that depends on the series (BASE_FSC), none with the series;
+#  - scripts/realvmm.py: the series passes every case and L1's QEMU exits
+#    cleanly; the base stops L2 at the first unaligned write-combining
+#    access of exactly the cases that depend on the series and passes the
+#    rest; every unaligned Device access faults inside L2 on both.
+. "$(dirname "$0")/../scripts/lib.sh"
+BASE_FSC=4  # user-wc-memcpy, user-wc-memset, user-wc-unaligned, kern-wc-unaligned
+"$TOP/scripts/kernel.sh" build base series >/dev/null
+"$TOP/scripts/realvmm-fetch.sh"
+"$TOP/scripts/realvmm-build.sh" base series
+mkdir -p "$BUILD/logs"
+for col in ${COLUMNS:-vhe nofwb}; do
+	for k in base series; do
+		log=$BUILD/logs/realvmm-$col-$k.log
+		fsc=0
+		[ $k = series ] || fsc=$BASE_FSC
+		t0=$SECONDS
+		"$TOP/scripts/qemu-boot.sh" "$("$TOP/scripts/kernel.sh" image $k)" \
+			"$BUILD/realvmm/$k.cpio" "$col" "$log" 900 || true
+		note "realvmm $col $k: $((SECONDS - t0))s"
+		if ! grep -q '^PLAN-END' "$log" 2>/dev/null; then
+			echo "FAIL: realvmm $col $k: the boot did not finish its plan (log: $log)"
+		elif problems=$("$TOP/scripts/guest-log.py" scan "$log" "$fsc" --strict); then
+			echo "PASS: realvmm $col $k: L1 kernel log clean ($fsc 'Unsupported FSC' as provoked)"
+		else
+			echo "$problems" | head -n 5
+			echo "FAIL: realvmm $col $k: L1 kernel log has the problems above"
+		fi
+	done
+	"$TOP/scripts/realvmm.py" judge "$col" "$BUILD/logs/realvmm-$col-base.log" \
+		"$BUILD/logs/realvmm-$col-series.log" || true
+	"$TOP/scripts/realvmm.py" table "$col" "$BUILD/logs/realvmm-$col-base.log" \
+		"$BUILD/logs/realvmm-$col-series.log" | sed 's/^/  /'
+done
