@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * /init for the regression initramfs: run every line of /plan as one test
- * and report KTAP on the console, then power off.
+ * /init for the test initramfs: run every line of /plan as one test and
+ * report KTAP on the console, then power off.
  *
  * A plan line is "NAME TIMEOUT PROGRAM [ARG...]" (space separated, '#'
  * starts a comment). A test passes when PROGRAM exits 0, is skipped when it
@@ -14,6 +14,20 @@
  *   !vfio-bind VAR VENDOR:DEVICE INDEX  bind it to vfio-pci, set VAR=BDF
  *   !enable VAR VENDOR:DEVICE INDEX     enable it, set VAR=BDF
  * A setup step that fails leaves VAR unset and says why.
+ *
+ * A line of neither form (TIMEOUT not a positive integer, no PROGRAM, more
+ * than MAX_ARGS arguments, a '!' line that is not exactly STEP VAR ID INDEX
+ * of a known STEP) is not dropped: it counts as a test and is reported
+ * "not ok K LINE # malformed plan line: WHY", so that the harness sees it.
+ * A /plan of more than PLAN_SIZE bytes or MAX_TESTS lines is refused as a
+ * whole ("not ok 1 plan # WHY") rather than run in part.
+ *
+ * Everything a test writes to stdout or stderr reaches the console, each
+ * line prefixed with "# ": a line longer than RELAY_LINE bytes is split
+ * into several, and a last line without a newline is printed as well.
+ *
+ * tests/harness/plan-init-test.c includes this file with PLAN_INIT_TEST
+ * defined, to run the parser and the relay on the build host.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -32,11 +46,23 @@
 
 #define MAX_TESTS 64
 #define MAX_ARGS 32
+#define PLAN_SIZE 16384		/* bytes of /plan */
+#define RELAY_LINE 1024		/* bytes of test output per console line */
+#define DRAIN_SECS 5		/* how long output may stay open after a test */
+#define STR(x) #x
+#define XSTR(x) STR(x)
+
+#ifdef PLAN_INIT_TEST
+/* The test driver brings its own main(); this one stays reachable. */
+#define main plan_init_main
+#endif
 
 struct test {
 	char *name;		/* or the setup verb, for a '!' line */
 	int timeout;
 	int setup;
+	const char *bad;	/* why the line is malformed; NULL if it is not */
+	const char *line;	/* the line as written, to report it */
 	char *argv[MAX_ARGS + 1];
 };
 
@@ -55,82 +81,201 @@ static void power_off(void)
 	_exit(1);
 }
 
-static int parse_plan(const char *path, struct test *tests)
+/* A decimal number of 1 to 9 digits and nothing else, or -1. */
+static int parse_num(const char *s)
 {
-	static char buf[16384];
-	int n = 0, fd;
-	ssize_t len;
-	char *line, *save;
+	int v = 0, i;
 
+	for (i = 0; s[i]; i++) {
+		if (s[i] < '0' || s[i] > '9' || i == 9)
+			return -1;
+		v = v * 10 + s[i] - '0';
+	}
+	return i ? v : -1;
+}
+
+/* "VENDOR:DEVICE", each 1 to 4 hex digits. */
+static int is_pci_id(const char *s)
+{
+	static const char hex[] = "0123456789abcdefABCDEF";
+	size_t v = strspn(s, hex), d;
+
+	if (v < 1 || v > 4 || s[v] != ':')
+		return 0;
+	d = strspn(s + v + 1, hex);
+	return d >= 1 && d <= 4 && s[v + 1 + d] == '\0';
+}
+
+/* Fill @t from one plan line (cut up in place); t->bad says what is wrong. */
+static void parse_line(char *line, struct test *t)
+{
+	char *tok[MAX_ARGS + 2], *word, *save;
+	int ntok = 0, first, i;
+
+	t->line = strdup(line);
+	if (!t->line)
+		t->line = "(a line plan-init had no memory to keep)";
+	if (line[0] == '!') {
+		t->setup = 1;
+		line++;
+	}
+	t->name = strtok_r(line, " ", &save);
+	while ((word = strtok_r(NULL, " ", &save))) {
+		if (ntok == MAX_ARGS + 2) {
+			t->bad = "more than " XSTR(MAX_ARGS) " arguments";
+			return;
+		}
+		tok[ntok++] = word;
+	}
+	if (t->setup) {
+		if (!t->name || (strcmp(t->name, "vfio-bind") && strcmp(t->name, "enable")))
+			t->bad = "unknown setup step, want !vfio-bind or !enable";
+		else if (ntok != 3)
+			t->bad = "want !STEP VAR VENDOR:DEVICE INDEX";
+		else if (!is_pci_id(tok[1]))
+			t->bad = "the ID is not VENDOR:DEVICE in hex";
+		else if (parse_num(tok[2]) < 0)
+			t->bad = "INDEX is not a number";
+	} else {
+		if (ntok < 2)
+			t->bad = "want NAME TIMEOUT PROGRAM [ARG...]";
+		else if (parse_num(tok[0]) <= 0)
+			t->bad = "TIMEOUT is not a positive integer";
+		else if (ntok - 1 > MAX_ARGS)
+			t->bad = "more than " XSTR(MAX_ARGS) " arguments";
+		else
+			t->timeout = parse_num(tok[0]);
+	}
+	if (t->bad)
+		return;
+	/* A test's argv is PROGRAM [ARG...]; a setup step's is VAR ID INDEX. */
+	first = t->setup ? 0 : 1;
+	for (i = first; i < ntok; i++)
+		t->argv[i - first] = tok[i];
+	t->argv[ntok - first] = NULL;
+}
+
+/*
+ * Read the plan at @path into @tests: the number of entries, 0 when there
+ * is no plan or an empty one, or -1 with *err saying why the plan as a
+ * whole cannot be used (part of a plan must not pass for all of it).
+ */
+static int parse_plan(const char *path, struct test *tests, const char **err)
+{
+	static char buf[PLAN_SIZE + 2], msg[128];
+	size_t len = 0;
+	ssize_t got = 0;
+	char *line, *next;
+	int n = 0, fd;
+
+	*err = NULL;
 	fd = open(path, O_RDONLY);
 	if (fd < 0)
-		return -1;
-	len = read(fd, buf, sizeof(buf) - 1);
+		return 0;
+	/* One byte more than a plan may have tells full from over-long. */
+	while (len < PLAN_SIZE + 1) {
+		got = read(fd, buf + len, PLAN_SIZE + 1 - len);
+		if (got < 0 && errno == EINTR)
+			continue;
+		if (got <= 0)
+			break;
+		len += got;
+	}
 	close(fd);
-	if (len < 0)
+	if (got < 0) {
+		snprintf(msg, sizeof(msg), "cannot read %s: %s", path, strerror(errno));
+		*err = msg;
 		return -1;
+	}
+	if (len > PLAN_SIZE) {
+		snprintf(msg, sizeof(msg), "%s is longer than %d bytes", path, PLAN_SIZE);
+		*err = msg;
+		return -1;
+	}
+	if (memchr(buf, '\0', len)) {
+		snprintf(msg, sizeof(msg), "%s holds a NUL byte", path);
+		*err = msg;
+		return -1;
+	}
 	buf[len] = '\0';
 
-	for (line = strtok_r(buf, "\n", &save); line && n < MAX_TESTS;
-	     line = strtok_r(NULL, "\n", &save)) {
-		struct test *t = &tests[n];
-		char *tok, *tsave;
-		int argc = 0;
-
+	for (line = buf; line; line = next) {
+		next = strchr(line, '\n');
+		if (next)
+			*next++ = '\0';
+		line += strspn(line, " ");
 		if (line[0] == '#' || line[0] == '\0')
 			continue;
-		if (line[0] == '!') {
-			t->setup = 1;
-			line++;
+		if (n == MAX_TESTS) {
+			snprintf(msg, sizeof(msg), "%s has more than %d lines", path, MAX_TESTS);
+			*err = msg;
+			return -1;
 		}
-		t->name = strtok_r(line, " ", &tsave);
-		tok = strtok_r(NULL, " ", &tsave);
-		if (!t->name || !tok)
-			continue;
-		if (t->setup) {
-			t->argv[argc++] = tok;	/* VAR, then ID and INDEX */
-			while ((tok = strtok_r(NULL, " ", &tsave)) && argc < MAX_ARGS)
-				t->argv[argc++] = tok;
-			t->argv[argc] = NULL;
-			if (argc == 3)
-				n++;
-			else
-				printf("# plan-init: ignored setup line '!%s': want VAR ID INDEX\n",
-				       t->name);
-			continue;
-		}
-		t->timeout = atoi(tok);
-		while ((tok = strtok_r(NULL, " ", &tsave)) && argc < MAX_ARGS)
-			t->argv[argc++] = tok;
-		t->argv[argc] = NULL;
-		if (argc)
-			n++;
+		memset(&tests[n], 0, sizeof(tests[n]));
+		parse_line(line, &tests[n++]);
 	}
 	return n;
 }
 
-/* Copy what the test printed to the console as KTAP diagnostics. */
-static void relay(int fd, char *line, size_t *used, size_t size)
-{
-	ssize_t n = read(fd, line + *used, size - *used - 1);
-	char *start, *nl;
+/* A test's output on its way to the console: the line not yet printed. */
+struct relay {
+	size_t used;
+	char buf[RELAY_LINE];
+};
 
-	if (n <= 0)
-		return;
-	*used += n;
-	line[*used] = '\0';
-	start = line;
-	while ((nl = strchr(start, '\n'))) {
-		*nl = '\0';
-		printf("# %s\n", start);
-		start = nl + 1;
+/* Print the line held so far as one KTAP diagnostic line. */
+static void relay_line(struct relay *r)
+{
+	fputs("# ", stdout);
+	fwrite(r->buf, 1, r->used, stdout);
+	fputc('\n', stdout);
+	r->used = 0;
+}
+
+/*
+ * Pass @n bytes of output on, a line at a time. A line that does not fit
+ * the buffer is printed in pieces of RELAY_LINE bytes, the same pieces
+ * however the output was cut up by the reads.
+ */
+static void relay_feed(struct relay *r, const char *p, size_t n)
+{
+	while (n) {
+		const char *nl = memchr(p, '\n', n);
+		size_t len = nl ? (size_t)(nl - p) : n, room;
+
+		while (r->used + len > sizeof(r->buf)) {
+			room = sizeof(r->buf) - r->used;
+			memcpy(r->buf + r->used, p, room);
+			r->used += room;
+			p += room;
+			n -= room;
+			len -= room;
+			relay_line(r);
+		}
+		memcpy(r->buf + r->used, p, len);
+		r->used += len;
+		p += len;
+		n -= len;
+		if (nl) {
+			relay_line(r);
+			p++;
+			n--;
+		}
 	}
-	*used -= start - line;
-	memmove(line, start, *used);
-	if (*used == size - 1) {	/* an overlong line: flush it as is */
-		printf("# %s\n", line);
-		*used = 0;
-	}
+}
+
+/* Relay what can be read now: > 0 bytes read, 0 at end of file, < 0 error. */
+static ssize_t relay_read(int fd, struct relay *r)
+{
+	char chunk[4096];
+	ssize_t n;
+
+	do
+		n = read(fd, chunk, sizeof(chunk));
+	while (n < 0 && errno == EINTR);
+	if (n > 0)
+		relay_feed(r, chunk, n);
+	return n;
 }
 
 static int write_file(const char *dir, const char *file, const char *val)
@@ -263,13 +408,13 @@ static void expand(struct test *t)
 static int run(struct test *t, double *secs)
 {
 	struct timespec t0, t1;
-	int status = 0, pfd[2], timed_out = 0;
-	char line[1024];
-	size_t used = 0;
+	int status = 0, pfd[2], timed_out = 0, eof = 0, stuck = 0;
+	struct relay r = { .used = 0 };
 	pid_t pid;
 
 	if (pipe(pfd))
 		return 126;
+	fflush(stdout);		/* or the child could print it a second time */
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	pid = fork();
 	if (pid == 0) {
@@ -279,7 +424,8 @@ static int run(struct test *t, double *secs)
 		close(pfd[0]);
 		close(pfd[1]);
 		execv(t->argv[0], t->argv);
-		printf("plan-init: exec %s: %s\n", t->argv[0], strerror(errno));
+		/* Not printf(): _exit() would drop what stdio holds back. */
+		dprintf(1, "plan-init: exec %s: %s\n", t->argv[0], strerror(errno));
 		_exit(127);
 	}
 	close(pfd[1]);
@@ -287,12 +433,14 @@ static int run(struct test *t, double *secs)
 		close(pfd[0]);
 		return 126;
 	}
+	setpgid(pid, pid);	/* as the child does: the timeout may come first */
 	/* Relay output until the test ends; kill it when it overruns. */
 	for (;;) {
-		struct pollfd p = { .fd = pfd[0], .events = POLLIN };
+		/* At end of file poll() ignores the negative fd and only waits. */
+		struct pollfd p = { .fd = eof ? -1 : pfd[0], .events = POLLIN };
 
-		if (poll(&p, 1, 100) > 0)
-			relay(pfd[0], line, &used, sizeof(line));
+		if (poll(&p, 1, eof ? 2 : 100) > 0 && relay_read(pfd[0], &r) <= 0)
+			eof = 1;
 		if (waitpid(pid, &status, WNOHANG) == pid)
 			break;
 		clock_gettime(CLOCK_MONOTONIC, &t1);
@@ -303,19 +451,37 @@ static int run(struct test *t, double *secs)
 			break;
 		}
 	}
-	while (poll(&(struct pollfd){ .fd = pfd[0], .events = POLLIN }, 1, 0) > 0 &&
-	       used < sizeof(line) - 1) {
-		size_t before = used;
+	/*
+	 * The test has ended, but what it wrote last can still be in the pipe:
+	 * read up to end of file, not only what poll() happens to report at
+	 * once. What is left of its process group would hold the pipe open
+	 * (and write into the next test's output): end that first.
+	 */
+	kill(-pid, SIGKILL);
+	while (!eof) {
+		struct pollfd p = { .fd = pfd[0], .events = POLLIN };
+		int ready = poll(&p, 1, DRAIN_SECS * 1000);
 
-		relay(pfd[0], line, &used, sizeof(line));
-		if (used == before)
+		if (ready < 0 && errno == EINTR)
+			continue;
+		if (ready <= 0) {
+			stuck = 1;	/* a process that left the group has it */
 			break;
+		}
+		if (relay_read(pfd[0], &r) <= 0)
+			eof = 1;
 	}
-	if (used)
-		printf("# %.*s\n", (int)used, line);
+	if (r.used)
+		relay_line(&r);		/* the last line had no newline */
 	close(pfd[0]);
+	/* As PID 1 we inherit the test's orphans: reap the ones just killed. */
+	while (waitpid(-1, NULL, WNOHANG) > 0)
+		;
 	clock_gettime(CLOCK_MONOTONIC, &t1);
 	*secs = (t1.tv_sec - t0.tv_sec) + (t1.tv_nsec - t0.tv_nsec) / 1e9;
+	if (stuck)
+		printf("# plan-init: %s: output still open %d s after the test ended; not relayed further\n",
+		       t->name, DRAIN_SECS);
 	if (timed_out) {
 		printf("# plan-init: %s timed out after %d s\n", t->name, t->timeout);
 		return 125;
@@ -327,31 +493,36 @@ static int run(struct test *t, double *secs)
 	return WEXITSTATUS(status);
 }
 
-int main(void)
+/*
+ * Run the plan parse_plan() gave (@n entries, or @err) and print its KTAP
+ * between PLAN-BEGIN and PLAN-END; returns the number of failures.
+ */
+static int run_plan(struct test *tests, int n, const char *err)
 {
-	static struct test tests[MAX_TESTS];
-	int n, i, k = 0, ntests = 0, failed = 0;
+	int i, k = 0, ntests = 0, failed = 0;
 
-	mount_fs("proc", "/proc", "proc");
-	mount_fs("sysfs", "/sys", "sysfs");
-	mount_fs("devtmpfs", "/dev", "devtmpfs");
-	mount_fs("debugfs", "/sys/kernel/debug", "debugfs");
-	mount_fs("tmpfs", "/tmp", "tmpfs");
-	setvbuf(stdout, NULL, _IOLBF, 0);
-
-	n = parse_plan("/plan", tests);
 	printf("PLAN-BEGIN\nTAP version 13\n");
+	if (err) {
+		printf("1..1\nnot ok 1 plan # %s\n# plan-init: 1 failed\nPLAN-END\n", err);
+		return 1;
+	}
 	if (n <= 0) {
 		printf("1..0 # SKIP no /plan or an empty one\nPLAN-END\n");
-		power_off();
+		return 0;
 	}
 	for (i = 0; i < n; i++)
-		ntests += !tests[i].setup;
+		ntests += !tests[i].setup || tests[i].bad;
 	printf("1..%d\n", ntests);
 	for (i = 0; i < n; i++) {
 		double secs = 0;
 		int rc;
 
+		if (tests[i].bad) {
+			printf("not ok %d %s # malformed plan line: %s\n", ++k,
+			       tests[i].line, tests[i].bad);
+			failed++;
+			continue;
+		}
 		if (tests[i].setup) {
 			setup(&tests[i]);
 			continue;
@@ -370,6 +541,24 @@ int main(void)
 		}
 	}
 	printf("# plan-init: %d failed\nPLAN-END\n", failed);
+	return failed;
+}
+
+int main(void)
+{
+	static struct test tests[MAX_TESTS];
+	const char *err;
+	int n;
+
+	mount_fs("proc", "/proc", "proc");
+	mount_fs("sysfs", "/sys", "sysfs");
+	mount_fs("devtmpfs", "/dev", "devtmpfs");
+	mount_fs("debugfs", "/sys/kernel/debug", "debugfs");
+	mount_fs("tmpfs", "/tmp", "tmpfs");
+	setvbuf(stdout, NULL, _IOLBF, 0);
+
+	n = parse_plan("/plan", tests, &err);
+	run_plan(tests, n, err);
 	power_off();
 	return 0;
 }

@@ -1,13 +1,25 @@
 #!/usr/bin/env python3
 """Read the console log of a test-host boot.
 
-  guest-log.py plan LOG    print "NAME ok|skip|fail" for each line of the
-                           plan-init KTAP; exit 1 if the plan did not finish
-  guest-log.py scan LOG [N]
-                           exit 1, naming each, if the host kernel logged a
-                           WARNING, BUG, Oops or panic (the KUnit suite's one
-                           intended WARN is allowed), or other than N
-                           (default 0) "Unsupported FSC" lines
+  guest-log.py plan LOG
+      print "NAME ok|skip|fail" for each line of the plan-init KTAP; exit 1
+      if the plan did not finish (no PLAN-END), reported another number of
+      tests than its "1..N" line, or bailed out
+  guest-log.py scan LOG [N] [--warns W | --strict]
+      exit 1, naming each, if the host kernel logged a problem: a WARNING,
+      BUG, Oops or panic, an RCU stall, a hung task, a soft or hard lockup,
+      a KASAN, UBSAN or kmemleak report, a lockdep splat; or other than N
+      (default 0) "Unsupported FSC" lines (the selftest provokes them).
+      Up to W (default 1) WARNs that are the KUnit suite's intended one
+      (EXPECTED_WARN) are allowed; --strict is --warns 0, for boots that
+      run with kunit.enable=0 and must have no WARN at all.
+
+A kernel message can land in the middle of a line that plan-init relays
+from a test ("# ok 3 foo[   12.3] WARNING: CPU: 1 PID: ..."), so the scan
+looks anywhere in a line for the kernel's own message forms; bare words
+("WARNING:", "BUG:", "Oops", "Kernel panic") count anywhere in a kernel
+line but in a relayed "# " line only right after a printk timestamp, so
+that a test's own words do not.
 """
 import re
 import sys
@@ -19,37 +31,99 @@ import sys
 # inlined into.
 EXPECTED_WARN = re.compile(r"WARNING: CPU: \d+ PID: \d+ at (\S*/)?arch/arm64/kvm/hyp/pgtable\.c:\d+ "
                            r"(stage2_set_prot_attr|kvm_pgtable_stage2_map)\+")
-BAD = re.compile(r"WARNING:|BUG:|Oops|Kernel panic")
+WARN = re.compile(r"WARNING: CPU: \d+ PID: \d+ at ")
+FSC = re.compile(r"Unsupported FSC: ")
+# Kernel message forms (as 6.1 prints them), found anywhere in a line:
+# (what, pattern).
+PROBLEMS = [(what, re.compile(p)) for what, p in [
+    ("lockdep", r"WARNING: possible circular locking dependency detected|"
+                r"WARNING: possible recursive locking detected|"
+                r"WARNING: inconsistent lock state|"
+                r"BUG: sleeping function called from invalid context"),
+    ("RCU stall", r"INFO: rcu_\w+ (detected (expedited )?stalls|self-detected stall)|"
+                  r"rcu_\w+ self-detected stall on CPU"),
+    ("hung task", r"INFO: task .+ blocked for more than \d+ seconds"),
+    ("soft lockup", r"BUG: soft lockup - CPU#\d+ stuck"),
+    ("hard lockup", r"[Ww]atchdog detected hard LOCKUP on cpu \d+"),
+    ("KASAN", r"BUG: KASAN: "),
+    ("UBSAN", r"UBSAN: [\w-]+ in \S+"),
+    ("kmemleak", r"kmemleak: \d+ new suspected memory leaks|"
+                 r"unreferenced object 0x[0-9a-f]+ \(size \d+\)"),
+    ("Oops", r"Unable to handle kernel [\w -]+ at virtual address|"
+             r"Internal error: .*\[#\d+\]|general protection fault(: |, )|"
+             r"\bOops: .*\[#\d+\]|kernel BUG at \S+:\d+"),
+    ("panic", r"Kernel panic - not syncing|nVHE hyp (panic|BUG) at"),
+    ("BUG", r"BUG: (unable to handle|scheduling while atomic|spinlock|Bad page|"
+            r"workqueue lockup|kernel NULL pointer)"),
+]]
+# The bare words: anywhere in a line that is not relayed test output (as
+# the scan always did), and after a printk timestamp in one that is.
+BARE = re.compile(r"WARNING:|BUG:|Oops|Kernel panic")
+BARE_AFTER_STAMP = re.compile(r"\[\s*\d+\.\d+\]\s*(WARNING:|BUG:|Oops|Kernel panic)")
 
 
 def plan(text):
     m = re.search(r"^PLAN-BEGIN$(.*?)^PLAN-END$", text, re.M | re.S)
     body = m.group(1) if m else text.split("PLAN-BEGIN", 1)[-1]
+    planned, reported, bail = None, 0, None
     for line in body.splitlines():
+        line = line.rstrip("\r")
         r = re.match(r"^(not ok|ok) \d+ (\S+)(.*)$", line)
         if r:
             status = "fail" if r.group(1) == "not ok" else \
                      "skip" if "# SKIP" in r.group(3) else "ok"
             print(r.group(2), status)
+            reported += 1
+            continue
+        p = re.match(r"^1\.\.(\d+)", line)
+        if p and planned is None:
+            planned = int(p.group(1))
+        elif line.startswith("Bail out!"):
+            bail = line
     if not m:
         print("error: the plan did not finish (no PLAN-END)", file=sys.stderr)
+        return 1
+    if planned != reported:
+        print(f"error: the plan did not finish: plan-init announced "
+              f"{'no plan' if planned is None else f'1..{planned}'}, reported "
+              f"{reported} tests", file=sys.stderr)
+        return 1
+    if bail:
+        print(f"error: the plan did not finish: {bail}", file=sys.stderr)
         return 1
     return 0
 
 
-def scan(text, fsc_allowed):
+def problem(line):
+    """What kernel problem line shows, or None."""
+    for what, pattern in PROBLEMS:
+        if pattern.search(line):
+            return what
+    if WARN.search(line):
+        return "WARN"
+    relayed = line.lstrip().startswith("# ")
+    if (not relayed and BARE.search(line)) or BARE_AFTER_STAMP.search(line):
+        return "kernel problem"
+    return None
+
+
+def scan(text, fsc_allowed, warns_allowed=1):
     """Problems in the host kernel log; fsc_allowed "Unsupported FSC" lines
-    are expected (the selftest provokes them on purpose), no more, no less."""
+    are expected (the selftest provokes them on purpose), no more, no less;
+    up to warns_allowed WARNs that are the KUnit suite's intended one."""
     bad, warns, fsc = [], 0, 0
     for line in text.splitlines():
-        if line.lstrip().startswith("# "):
-            continue        # test output relayed by plan-init
-        if EXPECTED_WARN.search(line) and warns == 0:
+        line = line.rstrip("\r")
+        fsc += len(FSC.findall(line))
+        what = problem(line)
+        if what is None:
+            continue
+        if what == "WARN" and EXPECTED_WARN.search(line):
             warns += 1
-        elif "Unsupported FSC" in line:
-            fsc += 1
-        elif BAD.search(line):
-            bad.append(line.strip())
+            if warns <= warns_allowed:
+                continue
+            what = f"WARN (the KUnit suite's intended one, but {warns_allowed} allowed)"
+        bad.append(f"{what}: {line.strip()}")
     if fsc != fsc_allowed:
         bad.append(f"{fsc} 'Unsupported FSC' lines, expected {fsc_allowed}")
     for b in bad:
@@ -57,10 +131,34 @@ def scan(text, fsc_allowed):
     return 1 if bad else 0
 
 
-if __name__ == "__main__":
-    if len(sys.argv) < 3 or sys.argv[1] not in ("plan", "scan"):
+def main(argv):
+    if len(argv) < 2 or argv[0] not in ("plan", "scan"):
         sys.exit(__doc__)
-    text = open(sys.argv[2], errors="replace").read()
-    if sys.argv[1] == "plan":
-        sys.exit(plan(text))
-    sys.exit(scan(text, int(sys.argv[3]) if len(sys.argv) > 3 else 0))
+    cmd, path, rest = argv[0], argv[1], argv[2:]
+    try:
+        text = open(path, errors="replace").read()
+    except OSError as e:
+        sys.exit(f"error: cannot read {path}: {e.strerror}")
+    if cmd == "plan":
+        if rest:
+            sys.exit(__doc__)
+        return plan(text)
+    fsc, warns = 0, 1
+    it = iter(rest)
+    try:
+        for a in it:
+            if a == "--strict":
+                warns = 0
+            elif a == "--warns":
+                warns = int(next(it))
+            elif re.fullmatch(r"\d+", a):
+                fsc = int(a)
+            else:
+                sys.exit(f"unknown argument {a}\n" + __doc__)
+    except (StopIteration, ValueError):
+        sys.exit("--warns needs a number\n" + __doc__)
+    return scan(text, fsc, warns)
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

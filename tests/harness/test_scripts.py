@@ -1,0 +1,426 @@
+#!/usr/bin/env python3
+"""Self-tests of the harness's log readers: scripts/kunit_log.py,
+scripts/e2e.py and scripts/guest-log.py, run as the gates run them, on
+real console logs (tests/harness/fixtures/, trimmed copies of a real run)
+and on copies broken in one way each. Every broken copy must make its
+script fail, and every real one must pass, or the check proves nothing.
+
+  test_scripts.py TMPDIR [PLAN_OUTPUT]
+
+Prints one "PASS: harness: ..." or "FAIL: harness: ... (why)" line per
+check; exit status 1 if one failed. PLAN_OUTPUT is plan-init's KTAP for a
+plan with malformed lines (written by plan-init-test), for guest-log.py.
+"""
+import contextlib
+import importlib.util
+import io
+import os
+import re
+import subprocess
+import sys
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+TOP = os.path.dirname(os.path.dirname(HERE))
+FIX = os.path.join(HERE, "fixtures")
+SCRIPTS = os.path.join(TOP, "scripts")
+sys.path.insert(0, SCRIPTS)
+sys.dont_write_bytecode = True      # leave scripts/ as it was
+
+failures = 0
+tmpdir = None
+
+
+def check(ok, what, why=""):
+    global failures
+    if ok:
+        print(f"PASS: harness: {what}")
+    else:
+        failures += 1
+        why = " ".join(why.split())
+        print(f"FAIL: harness: {what} ({why[:400]})")
+
+
+def fixture(name):
+    with open(os.path.join(FIX, name)) as f:
+        return f.read()
+
+
+def write(name, text):
+    path = os.path.join(tmpdir, name)
+    with open(path, "w") as f:
+        f.write(text)
+    return path
+
+
+def load(script):
+    """scripts/SCRIPT as a module (guest-log.py has no importable name)."""
+    name = script[:-3].replace("-", "_")
+    if name not in sys.modules:
+        spec = importlib.util.spec_from_file_location(name, os.path.join(SCRIPTS, script))
+        sys.modules[name] = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(sys.modules[name])
+    return sys.modules[name]
+
+
+def run(script, *args):
+    """(exit status, stdout + stderr) of scripts/SCRIPT ARGS, run by its
+    main() in this process: a hundred interpreters would take seconds."""
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(out):
+        try:
+            rc = load(script).main(list(args))
+        except SystemExit as e:
+            rc = e.code if isinstance(e.code, int) else 1
+            if isinstance(e.code, str):
+                print(e.code)
+    return rc or 0, out.getvalue()
+
+
+def run_process(script, *args):
+    """The same as a process of its own, as the gates run it."""
+    p = subprocess.run([os.path.join(SCRIPTS, script), *args],
+                       capture_output=True, text=True)
+    return p.returncode, p.stdout + p.stderr
+
+
+def sub(text, pattern, repl, count=1):
+    """text with pattern (a multi-line regex) replaced; the edit must hit,
+    or the check would test nothing."""
+    new, n = re.subn(pattern, repl, text, count=count, flags=re.M)
+    if n == 0:
+        raise AssertionError(f"fixture edit /{pattern}/ matched nothing")
+    return new
+
+
+def expect_fail(what, script, args, pattern):
+    """script must exit non-zero and say pattern."""
+    rc, out = run(script, *args)
+    check(rc != 0 and re.search(pattern, out), what,
+          f"exit {rc}, want a failure saying /{pattern}/; output: {out[-300:]}")
+
+
+# --- scripts/kunit_log.py ----------------------------------------------------
+
+def test_kunit():
+    vhe, nofwb = fixture("kunit-vhe.log"), fixture("kunit-nofwb.log")
+    p = write("kunit-vhe.log", vhe)
+    rc, out = run_process("kunit_log.py", p, "--expect-cases", "50")
+    lines = out.splitlines()
+    check(rc == 0 and len(lines) == 50 and all(x.startswith("pass ") for x in lines),
+          "kunit_log.py: the real vhe log gives 50 cases, all pass", f"exit {rc}: {out[-300:]}")
+    rc, out = run("kunit_log.py", write("kunit-vhe-crlf.log", vhe.replace("\n", "\r\n")),
+                  "--expect-cases", "50")
+    check(rc == 0 and out.count("pass ") == 50, "kunit_log.py: the same log with CRLF line ends",
+          f"exit {rc}: {out[-300:]}")
+    rc, out = run("kunit_log.py", p, "--totals")
+    check(rc == 0 and out.strip() == "pass:50 fail:0 skip:0 total:50",
+          "kunit_log.py --totals: pass:50 fail:0 skip:0 total:50 on the real vhe log",
+          f"exit {rc}: {out}")
+    rc, out = run("kunit_log.py", write("kunit-nofwb.log", nofwb), "kvm_arm64_s2_pgtable")
+    lines = out.splitlines()
+    fwb_skips = all(x.startswith("skip ") == bool(re.search(r"_fwb(/|$)", x)) for x in lines)
+    check(rc == 0 and len(lines) == 50 and fwb_skips and
+          sum(x.startswith("pass ") for x in lines) == 25,
+          "kunit_log.py: the real nofwb log gives 25 pass and 25 skip (the FWB cases)",
+          f"exit {rc}: {out[-300:]}")
+
+    from kunit_log import kunit
+    res, msgs = kunit(p)
+    check(isinstance(res, dict) and len(res) == 50 and isinstance(msgs, dict),
+          "kunit_log.kunit() keeps its return shape for scripts/compare.py",
+          f"got {type(res)} {len(res or {})}")
+
+    # One parameter fails under a parent that says ok (and counts that
+    # say all passed): the parameter must come out failed, the log refused.
+    bad = sub(vhe, r"^(.*)ok 3 normal_w$", r"\1not ok 3 normal_w")
+    rc, out = run("kunit_log.py", write("k-param.log", bad))
+    check(rc != 0 and re.search(r"^fail s2_attr_nofwb/normal_w$", out, re.M) and
+          "its own result is pass" in out,
+          "kunit_log.py: a parameter 'not ok' under an 'ok' case is a failure",
+          f"exit {rc}: {out[-300:]}")
+
+    # A case whose own line fails while all its parameters pass.
+    bad = sub(vhe, r"^(.*)ok 3 s2_attr_nofwb$", r"\1not ok 3 s2_attr_nofwb")
+    expect_fail("kunit_log.py: a case 'not ok' over parameters all ok is refused",
+                "kunit_log.py", [write("k-case.log", bad)], r"s2_attr_nofwb: its own result is fail")
+
+    # Cut short: the boot died in the middle of the suite.
+    cut = vhe[:vhe.index("s2_attr_fwb")]
+    expect_fail("kunit_log.py: a log cut short in the suite fails", "kunit_log.py",
+                [write("k-cut.log", cut)], r"did not finish")
+    cut = vhe[:vhe.index("# Totals")]
+    expect_fail("kunit_log.py: a log cut short after the last case fails", "kunit_log.py",
+                [write("k-cut2.log", cut)], r"did not finish")
+
+    bad = sub(vhe, r"# Totals: pass:50 fail:0 skip:0 total:50", "# Totals: pass:49 fail:0 skip:0 total:49")
+    expect_fail("kunit_log.py: a Totals line that disagrees with the cases fails",
+                "kunit_log.py", [write("k-totals.log", bad)], r"Totals line says pass:49")
+    bad = sub(vhe, r"# kvm_arm64_s2_pgtable: pass:4 fail:0 skip:0 total:4",
+              "# kvm_arm64_s2_pgtable: pass:3 fail:1 skip:0 total:4")
+    expect_fail("kunit_log.py: a suite count line that disagrees with the cases fails",
+                "kunit_log.py", [write("k-suite.log", bad)], r"count line says pass:3 fail:1")
+    bad = sub(vhe, r"# s2_attr_fwb: pass:24 fail:0 skip:0 total:24",
+              "# s2_attr_fwb: pass:23 fail:0 skip:1 total:24")
+    expect_fail("kunit_log.py: a case's count line that disagrees with its parameters fails",
+                "kunit_log.py", [write("k-casecount.log", bad)], r"s2_attr_fwb: its count line")
+    bad = sub(vhe, r"^(.*)ok 1 kvm_arm64_s2_pgtable$", r"\1not ok 1 kvm_arm64_s2_pgtable")
+    expect_fail("kunit_log.py: a suite 'not ok' over cases all ok is refused",
+                "kunit_log.py", [write("k-suitefail.log", bad)], r"its own result is fail")
+
+    # Garbled: a kernel message in the middle of a case's result line,
+    # and a parameter numbered out of turn.
+    bad = sub(vhe, r"^(.*ok 2 s2_device_and_normal_nc_fwb)$",
+              r"\1[   12.345678] kvm [1]: some message")
+    expect_fail("kunit_log.py: a garbled result line fails", "kunit_log.py",
+                [write("k-garbled.log", bad)], r"garbled line")
+    bad = sub(vhe, r"^(.*)ok 5 normal_x$", r"\1ok 7 normal_x")
+    expect_fail("kunit_log.py: a parameter numbered out of turn fails", "kunit_log.py",
+                [write("k-number.log", bad)], r"garbled line.*parameter 7")
+
+    expect_fail("kunit_log.py --expect-cases: another number of cases fails", "kunit_log.py",
+                [p, "--expect-cases", "51"], r"50 cases ran, expected 51")
+    expect_fail("kunit_log.py: an absent suite fails", "kunit_log.py",
+                [p, "no_such_suite"], r"did not run")
+
+    # A well-formed log with a failing case (what a mutant gives): listed
+    # as "fail", exit 0, so that gate 65 can count the failures.
+    bad = sub(vhe, r"^(.*)ok 1 s2_device_and_normal_nc_nofwb$", r"\1not ok 1 s2_device_and_normal_nc_nofwb")
+    bad = sub(bad, r"# kvm_arm64_s2_pgtable: pass:4 fail:0", "# kvm_arm64_s2_pgtable: pass:3 fail:1")
+    bad = sub(bad, r"# Totals: pass:50 fail:0", "# Totals: pass:49 fail:1")
+    bad = sub(bad, r"^(.*)ok 1 kvm_arm64_s2_pgtable$", r"\1not ok 1 kvm_arm64_s2_pgtable")
+    rc, out = run("kunit_log.py", write("k-mutant.log", bad), "--expect-cases", "50")
+    check(rc == 0 and re.search(r"^fail s2_device_and_normal_nc_nofwb$", out, re.M) and
+          out.count("\npass ") + out.startswith("pass ") == 49,
+          "kunit_log.py: a consistent log with a failing case lists it as fail (exit 0)",
+          f"exit {rc}: {out[-300:]}")
+
+    # Newer kernels put "# SKIP" on each skipped parameter: same result.
+    skip = re.sub(r"^(\S* +ok \d+ \w+_\w+)$", r"\1 # SKIP the CPUs do not implement FEAT_S2FWB",
+                  nofwb[nofwb.index("# Subtest: s2_attr_fwb"):], flags=re.M)
+    newer = nofwb[:nofwb.index("# Subtest: s2_attr_fwb")] + skip
+    rc, out = run("kunit_log.py", write("k-newer.log", newer))
+    check(rc == 0 and out.count("skip s2_attr_fwb/") == 24,
+          "kunit_log.py: a parameter's own '# SKIP' is read as a skip", f"exit {rc}: {out[-300:]}")
+
+
+# --- scripts/e2e.py ----------------------------------------------------------
+
+def test_e2e():
+    base, patched = fixture("e2e-vhe-base.log"), fixture("e2e-vhe-patched.log")
+    b, p = write("e2e-base.log", base), write("e2e-patched.log", patched)
+    rc, out = run_process("e2e.py", "judge", "vhe", b, p)
+    lines = out.splitlines()
+    check(rc == 0 and lines and all(x.startswith("PASS: ") for x in lines) and
+          sum("run complete" in x for x in lines) == 2 and len(lines) == 33,
+          "e2e.py judge: the real vhe logs pass (31 subtests, both runs complete)",
+          f"exit {rc}: {out[-400:]}")
+
+    # The console gives CRLF line ends; the harness must read them alike.
+    rc, out = run("e2e.py", "judge", "vhe", write("e2e-base-crlf.log", base.replace("\n", "\r\n")),
+                  write("e2e-patched-crlf.log", patched.replace("\n", "\r\n")))
+    check(rc == 0 and out.count("PASS: ") == 33, "e2e.py judge: the same logs with CRLF line ends pass",
+          f"exit {rc}: {out[-300:]}")
+
+    # The series' selftest crashes after its 31st "ok": no Totals, no
+    # cells, killed by a signal.
+    crash = re.sub(r"^# # (cell|Totals).*\n", "", patched, flags=re.M)
+    crash = sub(crash, r"^ok (\d+) vfio_bar_memattr # .*$",
+                r"# plan-init: vfio_bar_memattr killed by signal 11\n"
+                r"not ok \1 vfio_bar_memattr # exit 139 after 9.9s")
+    expect_fail("e2e.py judge: a series selftest that crashed after 31 'ok' lines fails",
+                "e2e.py", ["judge", "vhe", b, write("e2e-crash.log", crash)],
+                r"series run: the selftest was killed by signal 11")
+    out = run("e2e.py", "judge", "vhe", b, write("e2e-crash.log", crash))[1]
+    check("no '# Totals:' line" in out and "exited 139, want 0" in out,
+          "e2e.py judge: ... and says that Totals is missing and the exit status is wrong",
+          out[-300:])
+
+    bad = sub(patched, r"^ok (\d+) vfio_bar_memattr # .*$", r"not ok \1 vfio_bar_memattr # exit 1 after 9.9s")
+    expect_fail("e2e.py judge: a series selftest that exits non-zero fails", "e2e.py",
+                ["judge", "vhe", b, write("e2e-exit.log", bad)], r"series run: the selftest exited 1, want 0")
+
+    # On the base a non-zero exit is expected, a timeout is not.
+    bad = sub(base, r"^not ok (\d+) vfio_bar_memattr # exit 1 .*$",
+              r"# plan-init: vfio_bar_memattr timed out after 600 s\n"
+              r"not ok \1 vfio_bar_memattr # exit 125 after 600.0s")
+    expect_fail("e2e.py judge: a base selftest that timed out fails", "e2e.py",
+                ["judge", "vhe", write("e2e-basetimeout.log", bad), p],
+                r"base run: the selftest was timed out")
+    bad = sub(base, r"^not ok (\d+) vfio_bar_memattr # exit 1 .*$",
+              r"# plan-init: vfio_bar_memattr killed by signal 9\n"
+              r"not ok \1 vfio_bar_memattr # exit 137 after 9.9s")
+    expect_fail("e2e.py judge: a base selftest killed by a signal fails", "e2e.py",
+                ["judge", "vhe", write("e2e-basekill.log", bad), p], r"base run: the selftest was killed by signal 9")
+
+    bad = sub(patched, r"^# 1\.\.31$", "# 1..32")
+    expect_fail("e2e.py judge: a KTAP plan other than 1..31 fails", "e2e.py",
+                ["judge", "vhe", b, write("e2e-plan.log", bad)], r"KTAP plan is 1\.\.32")
+    bad = sub(patched, r"^# # Totals: pass:31 fail:0", "# # Totals: pass:30 fail:1")
+    expect_fail("e2e.py judge: a Totals line that disagrees with the subtests fails", "e2e.py",
+                ["judge", "vhe", b, write("e2e-totals.log", bad)], r"Totals line says")
+    bad = patched[:patched.index("# plan-init: vfio_bar_memattr") if "# plan-init: vfio_bar_memattr" in patched
+                  else re.search(r"^ok \d+ vfio_bar_memattr", patched, re.M).start()]
+    expect_fail("e2e.py judge: a boot cut short before plan-init's verdict fails", "e2e.py",
+                ["judge", "vhe", b, write("e2e-cut.log", bad)], r"plan-init reports no result")
+
+    # No vfio device: kselftest's real skip lines ("ok N # SKIP MESSAGE").
+    novfio = fixture("e2e-vhe-novfio-patched.log")
+    rc, out = run("e2e.py", "judge", "vhe", b, write("e2e-novfio.log", novfio))
+    check(rc != 0 and "series skip" in out and "out of step" not in out and
+          "run complete" in out.split("\n")[1],
+          "e2e.py judge: real-form skip lines of a run without a vfio device give 'series skip'",
+          f"exit {rc}: {out[-400:]}")
+    from e2e import read
+    subtests, _ = read(os.path.join(FIX, "e2e-vhe-novfio-patched.log"))
+    skipped = [k for k, st, _ in subtests if st == "skip"]
+    check(len(skipped) == 11 and all(k.startswith("vfio") for k in skipped),
+          "e2e.py: 'ok N # SKIP MESSAGE' parses as a skip keyed by MESSAGE",
+          f"{len(skipped)} skipped: {skipped[:2]}")
+
+    # Calibration: failing on both runs blames the emulator; failing only
+    # with the series blames the series.
+    def uncalibrated(text):
+        text = re.sub(r"^# ok (\d+) (sysfs Normal-(NC|WB): unaligned)", r"# not ok \1 \2", text, flags=re.M)
+        text = sub(text, r"^# ok (\d+) calibration", r"# not ok \1 calibration")
+        fails = len(re.findall(r"^# not ok ", text, re.M))
+        return sub(text, r"^# # Totals: pass:\d+ fail:\d+",
+                   f"# # Totals: pass:{31 - fails} fail:{fails}")
+    old_b, old_p = uncalibrated(base), uncalibrated(patched)
+    old_p = sub(old_p, r"^ok (\d+) vfio_bar_memattr # .*$", r"not ok \1 vfio_bar_memattr # exit 1 after 9.9s")
+    rc, out = run("e2e.py", "judge", "vhe", write("e2e-oldq-b.log", old_b), write("e2e-oldq-p.log", old_p))
+    check(rc != 0 and "the emulator does not raise the stage-2 alignment fault" in out,
+          "e2e.py judge: calibration failing on both runs names the emulator", f"exit {rc}: {out[-300:]}")
+    rc, out = run("e2e.py", "judge", "vhe", b, write("e2e-oldq-p.log", old_p))
+    cal = [x for x in out.splitlines() if " calibration" in x]
+    check(rc != 0 and cal and "series fail, base ok" in cal[0] and "emulator" not in cal[0],
+          "e2e.py judge: calibration failing only with the series names the series",
+          f"exit {rc}: {cal}")
+
+    expect_fail("e2e.py judge: a base that passes the series' cells fails the control",
+                "e2e.py", ["judge", "vhe", p, p], r"base ok.*want series ok, base fail")
+    rc, out = run("e2e.py", "table", "vhe", b, p)
+    check(rc == 0 and "Normal / Device (Normal-NC)" in out,
+          "e2e.py table: the real vhe logs give the table", f"exit {rc}: {out[-300:]}")
+
+
+# --- scripts/guest-log.py ----------------------------------------------------
+
+# One line of each kernel problem, as the kernel prints it.
+PROBLEM_LINES = [
+    ("a WARN", "WARNING: CPU: 1 PID: 77 at mm/memory.c:123 do_thing+0x10/0x40"),
+    ("an RCU stall", "rcu: INFO: rcu_sched detected stalls on CPUs/tasks:"),
+    ("an RCU self-detected stall", "rcu: INFO: rcu_preempt self-detected stall on CPU"),
+    ("a hung task", "INFO: task kworker/0:1:23 blocked for more than 122 seconds."),
+    ("a soft lockup", "watchdog: BUG: soft lockup - CPU#0 stuck for 22s! [vfio_bar_memat:88]"),
+    ("a hard lockup", "NMI watchdog: Watchdog detected hard LOCKUP on cpu 1"),
+    ("Unable to handle kernel", "Unable to handle kernel NULL pointer dereference at virtual address 0000000000000008"),
+    ("Internal error", "Internal error: Oops: 0000000096000004 [#1] PREEMPT SMP"),
+    ("kernel BUG at", "kernel BUG at mm/slub.c:379!"),
+    ("a general protection fault", "general protection fault, probably for non-canonical address 0xdead: 0000 [#1]"),
+    ("a KASAN report", "BUG: KASAN: slab-out-of-bounds in kvm_pgtable_walk+0x44/0x90"),
+    ("a UBSAN report", "UBSAN: shift-out-of-bounds in arch/arm64/kvm/hyp/pgtable.c:99:12"),
+    ("a kmemleak report", "kmemleak: 3 new suspected memory leaks (see /sys/kernel/debug/kmemleak)"),
+    ("a kmemleak object", "unreferenced object 0xffff000004a1c000 (size 64):"),
+    ("a circular locking dependency", "WARNING: possible circular locking dependency detected"),
+    ("recursive locking", "WARNING: possible recursive locking detected"),
+    ("sleeping in atomic context", "BUG: sleeping function called from invalid context at mm/slab.h:709"),
+    ("an inconsistent lock state", "WARNING: inconsistent lock state"),
+    ("a panic", "Kernel panic - not syncing: Oops: Fatal exception"),
+    ("an nVHE hyp panic", "kvm [1]: nVHE hyp panic at: [<ffff800008e1a2b4>] __kvm_nvhe_foo+0x14/0x30!"),
+]
+
+# Test output that mentions such words in its own, ordinary way.
+HARMLESS = """\
+# ok 1 vfio Device-nGnRE: aligned store and load round-trip (completed)
+# # BUG: none here, this is a test talking about BUG: handling
+# # Oops, the device was busy; retrying
+# # WARNING: this test takes a while under emulation
+# # INFO: task list has 3 entries
+# # checking rcu stall detection is off
+# # lockdep is not enabled in this kernel
+# # soft lockup and hard LOCKUP detectors: see dmesg
+"""
+
+
+def test_guest_log():
+    for kernel, fsc in (("base", "9"), ("patched", "4")):
+        log = write(f"scan-{kernel}.log", fixture(f"e2e-vhe-{kernel}.log"))
+        rc, out = run_process("guest-log.py", "scan", log, fsc)
+        check(rc == 0, f"guest-log.py scan: the real vhe {kernel} log passes with {fsc} 'Unsupported FSC'",
+              f"exit {rc}: {out[-300:]}")
+        n = int(fsc)
+        expect_fail(f"guest-log.py scan: {n - 1} 'Unsupported FSC' expected on the {kernel} log fails",
+                    "guest-log.py", ["scan", log, str(n - 1)], rf"{n} 'Unsupported FSC' lines, expected {n - 1}")
+
+    patched = fixture("e2e-vhe-patched.log")
+    rc, out = run("guest-log.py", "scan", write("scan-crlf.log", patched.replace("\n", "\r\n")),
+                  "4", "--strict")
+    check(rc == 0, "guest-log.py scan --strict: the patched log with CRLF line ends passes",
+          f"exit {rc}: {out[-300:]}")
+    for what, line in PROBLEM_LINES:
+        kernel_line = f"[   42.123456] {line}\n"
+        expect_fail(f"guest-log.py scan finds {what}", "guest-log.py",
+                    ["scan", write("p1.log", patched + kernel_line), "4", "--strict"], re.escape(line[:20]))
+        # The same message landing in the middle of a relayed test line,
+        # from a kernel that prints no timestamps: only its form tells.
+        mid = sub(patched, r"^# ok 3 ", "# ok 3 " + line.replace("\\", r"\\"))
+        expect_fail(f"guest-log.py scan finds {what} in the middle of a relayed '# ' line",
+                    "guest-log.py", ["scan", write("p2.log", mid), "4", "--strict"], re.escape(line[:20]))
+    mid = sub(patched, r"^(# ok 3 [^\n]*)$",
+              r"\1[   12.345678] WARNING: CPU: 1 PID: 9 at mm/memory.c:1 foo+0x0/0x4")
+    expect_fail("guest-log.py scan finds '# ok 3 foo[   12.3] WARNING: CPU: ...'",
+                "guest-log.py", ["scan", write("p3.log", mid), "4", "--strict"], r"WARNING: CPU: 1")
+
+    rc, out = run("guest-log.py", "scan", write("harmless.log", patched + HARMLESS), "4", "--strict")
+    check(rc == 0, "guest-log.py scan: ordinary words in relayed test output are not kernel problems",
+          f"exit {rc}: {out[-300:]}")
+
+    kunit = fixture("kunit-vhe.log")
+    warn = write("kunit-warn.log", kunit)
+    rc, out = run("guest-log.py", "scan", warn)
+    check(rc == 0, "guest-log.py scan: the KUnit suite's one intended WARN is allowed by default",
+          f"exit {rc}: {out[-300:]}")
+    expect_fail("guest-log.py scan --strict: the KUnit suite's WARN is refused", "guest-log.py",
+                ["scan", warn, "--strict"], r"WARN.*pgtable\.c")
+    expect_fail("guest-log.py scan --warns 0: the same as --strict", "guest-log.py",
+                ["scan", warn, "0", "--warns", "0"], r"WARN.*pgtable\.c")
+    twice = re.search(r"^.*WARNING: CPU: .*$", kunit, re.M).group(0)
+    expect_fail("guest-log.py scan: a second intended WARN is refused", "guest-log.py",
+                ["scan", write("kunit-2warn.log", kunit + twice + "\n")], r"WARN.*1 allowed")
+
+    plan = re.search(r"^PLAN-BEGIN$.*?^PLAN-END$", patched, re.M | re.S).group(0)
+    rc, out = run("guest-log.py", "plan", write("plan-full.log", plan + "\n"))
+    check(rc == 0 and "vfio_bar_memattr ok" in out, "guest-log.py plan: a finished plan passes",
+          f"exit {rc}: {out}")
+    expect_fail("guest-log.py plan: a plan cut short is reported", "guest-log.py",
+                ["plan", write("plan-cut.log", plan[:plan.index("PLAN-END")])], r"did not finish")
+    short = sub(plan, r"^ok \d+ vfio_bar_memattr .*\n", "")
+    expect_fail("guest-log.py plan: a plan that lost a result line fails", "guest-log.py",
+                ["plan", write("plan-lost.log", short)], r"did not finish.*reported")
+
+
+def test_plan_output(path):
+    """plan-init's own KTAP for a plan with malformed lines."""
+    rc, out = run("guest-log.py", "plan", path)
+    check(rc == 0 and re.search(r"^zero fail$", out, re.M) and re.search(r"^!enable fail$", out, re.M),
+          "guest-log.py plan: plan-init's malformed plan lines come out as failures",
+          f"exit {rc}: {out}")
+
+
+def main(argv):
+    global tmpdir
+    if len(argv) not in (1, 2):
+        sys.exit(__doc__)
+    tmpdir = argv[0]
+    for test in (test_kunit, test_e2e, test_guest_log):
+        try:
+            test()
+        except Exception as e:          # a broken fixture is a failure too
+            check(False, f"{test.__name__} ran to its end", repr(e))
+    if len(argv) > 1:
+        test_plan_output(argv[1])
+    return 1 if failures else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
