@@ -26,12 +26,13 @@ ${CROSS}gcc -static -O2 -Wall -Wextra -Werror -o "$g/plan-init" "$TOP/guest/plan
 # run at boot.
 "$TOP/scripts/mkinitramfs.sh" "$g/kunit.cpio" "$g/plan-init" /dev/null
 
-# boot_kunit IMAGE COLUMN LOG: boot, and list the suite's results in LOG.res
+# boot_kunit IMAGE COLUMN LOG: boot, and list the suite's results in LOG.res;
+# on failure, say why in LOG.why: the boot, or what kunit_log.py refused.
 boot_kunit() {
-	local rc=0
-	"$TOP/scripts/qemu-boot.sh" -k "$1" "$g/kunit.cpio" "$2" "$3" 600 || rc=$?
-	[ "$rc" = 0 ] || return 1
-	"$TOP/scripts/kunit_log.py" "$3" "$suite" --expect-cases "$cases" > "$3.res"
+	if ! "$TOP/scripts/qemu-boot.sh" -k "$1" "$g/kunit.cpio" "$2" "$3" 600 2>"$3.why"; then
+		return 1
+	fi
+	"$TOP/scripts/kunit_log.py" "$3" "$suite" --expect-cases "$cases" >"$3.res" 2>"$3.why"
 }
 
 warn_line=$(git -C "$TREE" show "$REV:arch/arm64/kvm/hyp/pgtable.c" |
@@ -41,7 +42,7 @@ for col in ${COLUMNS:-vhe nvhe protected nofwb}; do
 	log=$BUILD/logs/kunit-$col$(logtag).log
 	t0=$SECONDS
 	if ! boot_kunit "$image" "$col" "$log"; then
-		echo "FAIL: kunit $col$(logtag): boot failed, or suite $suite absent, unfinished or not $cases cases (log: $log)"
+		echo "FAIL: kunit $col$(logtag): $(head -n 1 "$log.why") (log: $log)"
 		continue
 	fi
 	while read -r status name; do
@@ -82,7 +83,7 @@ for patch in "$TOP"/tests/mutants/kunit/*.patch; do
 		continue
 	fi
 	if ! boot_kunit "$("$TOP/scripts/kernel.sh" image "mutant-$name")" vhe "$log"; then
-		echo "FAIL: kunit mutant $name: boot failed or suite absent or unfinished (log: $log)"
+		echo "FAIL: kunit mutant $name: $(head -n 1 "$log.why") (log: $log)"
 		continue
 	fi
 	n=$(grep -c '^fail ' "$log.res" || true)

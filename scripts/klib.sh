@@ -6,8 +6,9 @@
 #   build/k/SOURCE/src        a git worktree holding exactly what is built
 #   build/k/SOURCE/VARIANT/   the O= output directory, with
 #       stamp                 what it was built from: the source commit, the
-#                             config fragment and the compiler; written only
-#                             after a successful build of a clean worktree
+#                             config fragment, the compiler and the make
+#                             targets; written only after a successful
+#                             build of a clean worktree
 #
 # All variants of a source share its worktree, and every output directory
 # sits at the same place relative to its worktree ("../src"): with ccache's
@@ -15,6 +16,10 @@
 # across kernels, so a second kernel costs little more than its own changes.
 
 K=$BUILD/k
+# What a kernel build makes: the Image, and what building external modules
+# against it needs (Module.symvers, scripts/module.lds): the nested Linux
+# guest's test module (scripts/realvmm-build.sh).
+KTARGETS="Image modules"
 
 # Variants: config fragments on top of config/arm64-host.config, and the
 # compiler. Listed here so that a name that is not one fails early.
@@ -92,7 +97,8 @@ build_variant() {
 	mkdir -p "$out"
 	# shellcheck disable=SC2046
 	effective_fragment "$src" $(variant_fragments "$variant") "$@" > "$out/fragment.new"
-	want=$(printf 'kernel %s\ncommit %s\nfragment %s\ncompiler %s\n' "$name" \
+	want=$(printf 'kernel %s\ntargets %s\ncommit %s\nfragment %s\ncompiler %s\n' "$name" \
+		"$KTARGETS" \
 		"$(git -C "$src" rev-parse HEAD)" \
 		"$(sha256sum < "$out/fragment.new" | cut -c1-16)" \
 		"$(compiler_id "$tc" | paste -sd ';')")
@@ -118,7 +124,7 @@ build_variant() {
 	fi
 	rm -f "$out/fragment.new"
 	log=$out/build.log
-	if ! kmake_tc "$tc" "$src" "$out" Image modules >"$log" 2>&1; then
+	if ! kmake_tc "$tc" "$src" "$out" $KTARGETS >"$log" 2>&1; then
 		echo "error: kernel build of $name failed at $(git -C "$src" log -1 --format='%h %s')" >&2
 		grep -m 20 -E 'error|Error' "$log" >&2 || tail -n 20 "$log" >&2
 		return 1
