@@ -25,15 +25,27 @@ for k in "$@"; do
 	[ -f "$obj/scripts/module.lds" ] ||
 		die "$obj has no scripts/module.lds: the kernel was built without modules_prepare (make Image modules), which external modules need"
 	m=$d/mod-$k
-	rm -rf "$m"
-	mkdir -p "$m"
-	cp "$TOP"/guest/realvmm-mod/* "$m/"
-	make -C "$K/$k/src" O="$obj" M="$m" ARCH=arm64 CROSS_COMPILE=$CROSS \
-		CC="ccache ${CROSS}gcc" -s modules >"$m/build.log" 2>&1 ||
-		{ cat "$m/build.log" >&2; die "the test module does not build against $k"; }
-	! grep -qi 'warning' "$m/build.log" || { cat "$m/build.log" >&2; die "the test module builds with warnings against $k"; }
+	# The module is rebuilt when the kernel or its source changed.
+	want=$(cat "$obj/stamp" "$TOP"/guest/realvmm-mod/* | sha256sum | cut -c1-16)
+	if [ "$(cat "$m/stamp" 2>/dev/null)" != "$want" ] || [ ! -f "$m/realvmm_wc.ko" ]; then
+		rm -rf "$m"
+		mkdir -p "$m"
+		cp "$TOP"/guest/realvmm-mod/* "$m/"
+		make -C "$K/$k/src" O="$obj" M="$m" ARCH=arm64 CROSS_COMPILE=$CROSS \
+			CC="ccache ${CROSS}gcc" -s modules >"$m/build.log" 2>&1 ||
+			{ cat "$m/build.log" >&2; die "the test module does not build against $k"; }
+		! grep -qi 'warning' "$m/build.log" || { cat "$m/build.log" >&2; die "the test module builds with warnings against $k"; }
+		echo "$want" > "$m/stamp"
+	fi
 	"$TOP/scripts/mkinitramfs.sh" "$d/$k-l2.cpio" "$d/realvmm-init" /dev/null "$m/realvmm_wc.ko"
-	"$TOP/scripts/mkinitramfs-realvmm.sh" "$d/$k.cpio" "$d/plan-init" "$TOP/tests/realvmm.plan" \
-		"$d/root" "$image" "$d/$k-l2.cpio" "$d/realvmm-run"
+	# The 60 MB initramfs is made again only when one of its parts changed.
+	want=$(cat "$obj/stamp" "$d/stamp" "$d/$k-l2.cpio" "$d/plan-init" "$d/realvmm-run" \
+		"$TOP/tests/realvmm.plan" "$TOP/scripts/mkinitramfs-realvmm.sh" | sha256sum | cut -c1-16)
+	if [ "$(cat "$d/$k.stamp" 2>/dev/null)" != "$want" ] || [ ! -f "$d/$k.cpio" ]; then
+		rm -f "$d/$k.stamp"
+		"$TOP/scripts/mkinitramfs-realvmm.sh" "$d/$k.cpio" "$d/plan-init" "$TOP/tests/realvmm.plan" \
+			"$d/root" "$image" "$d/$k-l2.cpio" "$d/realvmm-run"
+		echo "$want" > "$d/$k.stamp"
+	fi
 	note "realvmm: $d/$k.cpio ($(du -m "$d/$k.cpio" | cut -f1) MB)"
 done

@@ -35,6 +35,14 @@ if ! dpkg --print-foreign-architectures | grep -qx arm64; then
 	dpkg --add-architecture arm64
 	apt-get update -q >/dev/null || die "apt-get update failed"
 fi
+# Resolving takes apt a few seconds; the closure can only change when apt's
+# lists do, so an unchanged list (by time stamp) means nothing to do.
+lists=$(find /var/lib/apt/lists -maxdepth 1 -name '*Packages*' -printf '%T@ %f\n' 2>/dev/null | sort | sha256sum | cut -c1-16)
+if [ -x "$root/usr/bin/qemu-system-aarch64" ] && [ -f "$dir/stamp" ] &&
+   [ "$(cat "$dir/lists" 2>/dev/null)" = "$lists" ]; then
+	note "realvmm: apt's lists unchanged since $root was unpacked: up to date"
+	exit 0
+fi
 want=$(closure)
 if ! grep -q "^$pkg " <<<"$want"; then
 	note "realvmm: no $pkg:arm64 in apt's lists yet; apt-get update"
@@ -47,6 +55,7 @@ grep -q "^$pkg " <<<"$want" || {
 }
 
 if [ "$(cat "$dir/stamp" 2>/dev/null)" = "$want" ] && [ -x "$root/usr/bin/qemu-system-aarch64" ]; then
+	echo "$lists" > "$dir/lists"
 	note "realvmm: $pkg:arm64 $(awk -v p="$pkg" '$1 == p { print $2 }' <<<"$want") and $(($(wc -l <<<"$want") - 1)) dependencies: up to date in $root"
 	exit 0
 fi
@@ -98,4 +107,5 @@ for f in "$dir"/debs/*.deb; do
 	grep -qxF "$f" <<<"$keep" || rm -f "$f"
 done
 echo "$want" > "$dir/stamp"
+echo "$lists" > "$dir/lists"
 note "realvmm: $pkg:arm64 $(awk -v p="$pkg" '$1 == p { print $2 }' <<<"$want"), $(wc -l <<<"$want") packages, $(du -sh "$root" | cut -f1) unpacked in $root"
