@@ -4,9 +4,12 @@
 #    soak, which link the KVM selftest library and guest/lib;
 #  - the KVM selftests, built from the series' worktree build/k/series/src:
 #    the series' own, and the upstream ones of the regression gate, which
-#    use the selftest library that patch 8 changes. The same binaries run
-#    on the base and on the patched kernel. They are rebuilt only when the
-#    series' commit or the compiler changed (build/guest/stamp).
+#    use the selftest library that patch 8 changes; and an install of the
+#    kvm target with the series' selftest in build/guest/kselftest, for the
+#    kselftest runner. The same binaries run on the base and on the patched
+#    kernel. They are rebuilt only when the series' commit or the compiler
+#    changed (build/guest/stamp);
+#  - busybox (Debian's busybox-static:arm64), the shell of the runner.
 . "$(dirname "$0")/lib.sh"
 . "$TOP/scripts/klib.sh"
 g=$BUILD/guest
@@ -26,13 +29,45 @@ build_selftests() {
 		CROSS_COMPILE=$CROSS CC="ccache ${CROSS}gcc" LDFLAGS=-static \
 		KHDR_INCLUDES="-isystem $g/hdr/include" OUTPUT="$g/kvm" \
 		>"$g/build.log" 2>&1 || true
+	# The series' selftest as kselftest users run it: an install of the kvm
+	# target (run_kselftest.sh, kselftest-list.txt, kvm/settings), limited
+	# to the test, since two of 6.1's kvm tests do not build and would stop
+	# make install.
+	rm -rf "$g/kselftest"
+	make -C "$src/tools/testing/selftests" -s TARGETS=kvm ARCH=arm64 \
+		TEST_GEN_PROGS_aarch64=aarch64/vfio_bar_memattr \
+		CROSS_COMPILE=$CROSS CC="ccache ${CROSS}gcc" LDFLAGS=-static \
+		KHDR_INCLUDES="-isystem $g/hdr/include" O="$g/ksft-o" \
+		KSFT_INSTALL_PATH="$g/kselftest" install >"$g/kselftest.log" 2>&1 ||
+		{ tail -n 20 "$g/kselftest.log" >&2; die "make install of the kvm selftests failed (see $g/kselftest.log)"; }
+	grep -qx 'kvm:vfio_bar_memattr' "$g/kselftest/kselftest-list.txt" ||
+		die "the kselftest install does not list kvm:vfio_bar_memattr"
 	[ -z "$(git -C "$src" status --porcelain --ignored)" ] ||
 		die "building the selftests wrote into $src: $(git -C "$src" status --porcelain --ignored | head -n 3)"
+}
+
+# A static arm64 shell for the kselftest runner: Debian's busybox-static,
+# unpacked, never installed.
+fetch_busybox() {
+	local v tmp
+	v=$(apt-cache show --no-all-versions busybox-static:arm64 2>/dev/null | sed -n 's/^Version: //p')
+	[ -n "$v" ] || die "no busybox-static:arm64 in apt's lists (run: make deps)"
+	[ "$(cat "$g/busybox.version" 2>/dev/null)" != "$v" ] || [ ! -x "$g/busybox" ] || return 0
+	tmp=$(mktemp -d)
+	(cd "$tmp" && apt-get download -q "busybox-static:arm64=$v" >/dev/null) ||
+		{ rm -rf "$tmp"; die "cannot download busybox-static:arm64=$v"; }
+	dpkg-deb -x "$tmp"/busybox-static_*_arm64.deb "$tmp/x"
+	install -m 755 "$tmp/x/bin/busybox" "$g/busybox"
+	rm -rf "$tmp"
+	echo "$v" > "$g/busybox.version"
+	note "busybox-static:arm64 $v"
 }
 
 for p in plan-init s2trace fsio; do
 	${CROSS}gcc -static -O2 -Wall -Wextra -Werror -o "$g/$p" "$TOP/guest/$p.c"
 done
+install -m 755 "$TOP/guest/kselftest-e2e.sh" "$g/kselftest-e2e"
+fetch_busybox
 
 want=$(printf 'commit %s\ncompiler %s\n' "$(git -C "$src" rev-parse HEAD)" \
 	"$(compiler_id gcc | paste -sd ';')")

@@ -11,7 +11,10 @@
 
 A log is the console of one test-host boot; the selftest's KTAP is in it,
 relayed by plan-init with a "# " prefix, between plan-init's "# plan-init:
-running vfio_bar_memattr" and its own result line for the test.
+running vfio_bar_memattr" and its own result line for the test. When the
+plan runs the selftest through the kselftest runner (run_kselftest.sh), its
+output carries one more "# " and the runner's result line gives its exit
+status (unwrap_runner()).
 
 A run is complete when the selftest printed its plan "1..31", 31 subtest
 lines numbered 1..31, and its "# Totals: pass:P fail:F ..." line agreeing
@@ -91,13 +94,52 @@ def subtest(ok, desc):
     return key, status, detail.rstrip(")")
 
 
+RUNNER_HDR = f"# # selftests: kvm: {TEST}"
+RUNNER_RESULT = re.compile(rf"^# (not ok|ok) \d+ selftests: kvm: {TEST}(?: # (.*))?$")
+
+
+def unwrap_runner(lines):
+    """The selftest run through the kselftest runner (run_kselftest.sh)
+    as if plan-init had run it directly. The runner prefixes the test's
+    output with "# " (plan-init adds another) and reports its exit status
+    in its own result line, "ok N selftests: kvm: TEST", "... # SKIP" or
+    "not ok N selftests: kvm: TEST # exit=R" (or "# TIMEOUT S seconds"):
+    that line stands in for plan-init's, whose status is the shell's."""
+    try:
+        begin = lines.index(f"# plan-init: running {TEST}")
+        hdr = lines.index(RUNNER_HDR, begin)
+    except ValueError:
+        return lines
+    out = lines[:begin + 1]
+    for line in lines[hdr + 1:]:
+        if PLAN_RESULT.match(line):
+            # The shell ended before the runner reported the test: its own
+            # exit status says nothing about the test's.
+            out.append(f"not ok 0 {TEST} # no result from the kselftest runner")
+            break
+        m = RUNNER_RESULT.match(line)
+        if m:
+            note = m.group(2) or ""
+            if m.group(1) == "ok":
+                out.append(f"ok 0 {TEST}" + (" # SKIP" if note.startswith("SKIP") else ""))
+            elif note.startswith("TIMEOUT"):
+                out.append(f"# plan-init: {TEST} timed out (kselftest runner: {note})")
+                out.append(f"not ok 0 {TEST} # timed out")
+            else:
+                e = re.match(r"exit=(\d+)", note)
+                out.append(f"not ok 0 {TEST} # exit {e.group(1) if e else '?'}")
+            break
+        out.append(line[2:] if line.startswith("# # ") or line == "# #" else line)
+    return out
+
+
 def parse(path):
     """The Run in the log at path, or None when it cannot be read."""
     try:
         text = open(path, errors="replace").read()
     except OSError:
         return None
-    lines = [x.rstrip("\r") for x in text.splitlines()]
+    lines = unwrap_runner([x.rstrip("\r") for x in text.splitlines()])
     # Only the selftest's own stretch: other tests of the plan are
     # relayed with "# " too.
     begin = next((i for i, x in enumerate(lines)

@@ -40,10 +40,16 @@ plan_files() {
 
 # plan_cpio NAME: make build/guest/NAME.cpio, the initramfs that runs
 # tests/NAME.plan, and print its path. Its time stamp changes only when its
-# content does, so that a log can be checked to be newer than it.
+# content does, so that a log can be checked to be newer than it. A plan
+# line "# initramfs: X..." adds build/guest/X (a file to /bin, a directory
+# as /X) for what the plan runs that plan_files cannot see.
 plan_cpio() {
-	local files
+	local files x
 	files=$(plan_files "$TOP/tests/$1.plan") || return 1
+	for x in $(sed -n 's/^# initramfs: //p' "$TOP/tests/$1.plan"); do
+		[ -e "$BUILD/guest/$x" ] || die "tests/$1.plan needs build/guest/$x (run: scripts/build-guest.sh)"
+		files="$files $BUILD/guest/$x"
+	done
 	# shellcheck disable=SC2086
 	"$TOP/scripts/mkinitramfs.sh" "$BUILD/guest/$1.cpio" "$BUILD/guest/plan-init" \
 		"$TOP/tests/$1.plan" $files || return 1

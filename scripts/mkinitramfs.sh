@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # mkinitramfs.sh OUT.cpio INIT PLAN [FILE...]: an uncompressed newc cpio with
-# INIT as /init, PLAN (comments dropped) as /plan and each FILE in /bin.
+# INIT as /init, PLAN (comments dropped) as /plan, each FILE in /bin and
+# each directory among the FILEs as a whole, at /ITS-NAME.
 # OUT is left alone (time stamp included) when its content would not change.
 set -euo pipefail
 out=$1 init=$2 plan=$3; shift 3
@@ -10,6 +11,10 @@ mkdir -p "$stage/bin"
 install -m 755 "$init" "$stage/init"
 grep -v -e '^#' -e '^$' "$plan" > "$stage/plan" || true  # an empty plan is fine
 for f in "$@"; do
+	if [ -d "$f" ]; then
+		cp -a "$f" "$stage/"
+		continue
+	fi
 	[ -f "$f" ] || { echo "error: $f not built" >&2; exit 1; }
 	install -m 755 "$f" "$stage/bin/"
 done

@@ -303,6 +303,34 @@ def test_e2e():
           "e2e.py table: the real vhe logs give the table", f"exit {rc}: {out[-300:]}")
 
 
+def test_e2e_runner():
+    """The selftest run through the kselftest runner (tests/e2e.plan): its
+    output nested one "# " deeper, its exit status in the runner's line."""
+    text = fixture("e2e-vhe-runner-patched.log")
+    b = write("runner-base.log", fixture("e2e-vhe-runner-base.log"))
+    p = write("runner-patched.log", text)
+    rc, out = run("e2e.py", "judge", "vhe", b, p)
+    lines = out.strip().splitlines()
+    check(rc == 0 and lines and all(x.startswith("PASS: ") for x in lines) and
+          "series run complete" in out and "exit 1" in out,
+          "e2e.py judge: the real runs through run_kselftest.sh pass", out[-300:])
+    crashed = write("runner-crash.log", sub(
+        text, r"^# ok (\d+) selftests: kvm: vfio_bar_memattr$",
+        r"# not ok \1 selftests: kvm: vfio_bar_memattr # exit=139"))
+    expect_fail("e2e.py judge: a run the runner reports as exit=139 fails",
+                "e2e.py", ["judge", "vhe", b, crashed], r"exited 139, want 0")
+    timeout = write("runner-timeout.log", sub(
+        text, r"^# ok (\d+) selftests: kvm: vfio_bar_memattr$",
+        r"# not ok \1 selftests: kvm: vfio_bar_memattr # TIMEOUT 120 seconds"))
+    expect_fail("e2e.py judge: a run the runner reports as timed out fails",
+                "e2e.py", ["judge", "vhe", b, timeout], r"timed out")
+    cut = write("runner-cut.log", "\n".join(
+        x for x in text.splitlines() if "selftests: kvm: vfio_bar_memattr" not in x
+        or x.startswith("# # ")) + "\n")
+    expect_fail("e2e.py judge: a runner that never reports the test's result fails",
+                "e2e.py", ["judge", "vhe", b, cut], r"no result|exited")
+
+
 # --- scripts/guest-log.py ----------------------------------------------------
 
 # One line of each kernel problem, as the kernel prints it.
@@ -412,7 +440,7 @@ def main(argv):
     if len(argv) not in (1, 2):
         sys.exit(__doc__)
     tmpdir = argv[0]
-    for test in (test_kunit, test_e2e, test_guest_log):
+    for test in (test_kunit, test_e2e, test_e2e_runner, test_guest_log):
         try:
             test()
         except Exception as e:          # a broken fixture is a failure too

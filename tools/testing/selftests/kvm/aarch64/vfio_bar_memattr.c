@@ -33,9 +33,8 @@
  *   -s BDF    a second PCI device whose BAR is mmap'd through sysfs
  *   -b BAR    the memory BAR to use on both (default 2)
  *   -l BYTES  map at most this much of each BAR (default 4 MiB)
- * Without -v or -s, the cells of that backing are skipped. The kselftest
- * runner passes no arguments: there, the environment variables
- * VFIO_BAR_MEMATTR_VFIO and VFIO_BAR_MEMATTR_SYSFS name the devices.
+ * Without -v or -s, the cells of that backing are skipped. Under the
+ * kselftest runner, give them in KSELFTEST_VFIO_BAR_MEMATTR_ARGS.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -623,8 +622,7 @@ static void setup_vm(void)
 
 int main(int argc, char *argv[])
 {
-	const char *vfio_bdf = getenv("VFIO_BAR_MEMATTR_VFIO");
-	const char *sysfs_bdf = getenv("VFIO_BAR_MEMATTR_SYSFS");
+	const char *vfio_bdf = NULL, *sysfs_bdf = NULL;
 	size_t limit = SZ_4M;
 	int opt, bar = 2, b, s1, i;
 
