@@ -4,11 +4,12 @@ merged implementation (Debian 6.12), from the logs of the same QEMU boots.
 
   compare.py [COLUMN...]      (default: vhe nvhe protected nofwb)
 
-Reads build/logs/e2e-COLUMN-{base,patched,upstream}.log (the selftest;
-e2e.py parses them) and the boot-time KUnit suite: none on the base ("-"),
-the series' from build/logs/kunit-COLUMN.log (gate 65) or else from
-e2e-COLUMN-patched.log, upstream's from e2e-COLUMN-upstream.log. Also
-whether each tree's Documentation/driver-api/vfio.rst documents the flag.
+Reads build/logs/e2e-COLUMN-{base,patched,upstream}.log (the selftest,
+which e2e.py parses, and the stage-2 attributes guest/s2trace recorded)
+and the boot-time KUnit suite: none on the base ("-"), the series' from
+build/logs/kunit-COLUMN.log (gate 65), upstream's from
+kunit-COLUMN-upstream.log. Also whether each tree's
+Documentation/driver-api/vfio.rst documents the flag.
 
 A row is "same" when the series and upstream agree ("DIFF" otherwise); the
 base is shown for reference. The differences are listed at the end, each
@@ -23,6 +24,7 @@ import sys
 TOP = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, os.path.join(TOP, "scripts"))
 import e2e  # noqa: E402  (its parser and constants; its CLI is unchanged)
+import s2map  # noqa: E402
 from kunit_log import SUITE, kunit  # noqa: E402
 
 LOGS = os.path.join(TOP, "build", "logs")
@@ -111,13 +113,18 @@ def main(columns):
                  f"{e2e.N_SUBTESTS} ok" if runs[k][0] else "-"
                  for k in ("base", "patched", "upstream")]
         row(col, "selftest subtests ok", *npass)
+        # What KVM installed at stage 2, per backing (guest/s2trace).
+        for backing, gib in s2map.GIB.items():
+            seen = []
+            for k in ("base", "patched", "upstream"):
+                gs = s2map.groups(log(f"e2e-{col}-{k}.log"))
+                attrs = sorted({s2map.attr(p & ~s2map.PROT_X) for g, p, _ in gs or [] if g == gib})
+                seen.append("/".join(attrs) or "-")
+            row(col, f"stage-2 attribute, {backing}", *seen)
 
-        series_log = log(f"kunit-{col}.log")
-        sres, smsg = kunit(series_log)
-        if sres is None:
-            series_log = log(f"e2e-{col}-patched.log")
-            sres, smsg = kunit(series_log)
-        ures, umsg = kunit(log(f"e2e-{col}-upstream.log"))
+        # Each kernel's KUnit boot (the e2e boots run with KUnit off).
+        sres, smsg = kunit(log(f"kunit-{col}.log"))
+        ures, umsg = kunit(log(f"kunit-{col}-upstream.log"))
         for name, r in (("series", sres), ("upstream", ures)):
             if r is None:
                 missing.append(f"KUnit suite {SUITE} ({name}, {col})")

@@ -31,16 +31,21 @@ build_guest() {
 	${CROSS}gcc -static -O2 -Wall -Wextra -Werror -o "$G/s2trace" "$TOP/guest/s2trace.c"
 	make -C "$src" -s O="$K/upstream/hdr-obj" ARCH=arm64 CROSS_COMPILE=$CROSS \
 		INSTALL_HDR_PATH="$G/hdr" headers_install >/dev/null
-	if ! make -C "$kst" -j"$JOBS" ARCH=arm64 \
+	# As for 6.1 (scripts/build-guest.sh): an install of the kvm target
+	# limited to the test, run through the kselftest runner.
+	rm -rf "$G/kselftest"
+	if ! make -C "$src/tools/testing/selftests" TARGETS=kvm ARCH=arm64 \
+		TEST_GEN_PROGS_aarch64=aarch64/vfio_bar_memattr TEST_GEN_PROGS_arm64=aarch64/vfio_bar_memattr \
 		CROSS_COMPILE=$CROSS CC="ccache ${CROSS}gcc" LDFLAGS=-static \
-		KHDR_INCLUDES="-isystem $G/hdr/include" OUTPUT="$G/kvm" \
-		"$G/kvm/aarch64/vfio_bar_memattr" >"$G/build.log" 2>&1; then
+		KHDR_INCLUDES="-isystem $G/hdr/include" O="$G/ksft-o" \
+		KSFT_INSTALL_PATH="$G/kselftest" install >"$G/build.log" 2>&1 ||
+	   ! grep -qx 'kvm:vfio_bar_memattr' "$G/kselftest/kselftest-list.txt"; then
 		grep -m 20 -E 'error|Error' "$G/build.log" >&2 || tail -n 20 "$G/build.log" >&2
 		die "the 6.12 selftest did not build (see $G/build.log)"
 	fi
 	[ -z "$(git -C "$src" status --porcelain --ignored)" ] || die "building the selftest wrote into $src"
 	"$TOP/scripts/mkinitramfs.sh" "$G/e2e.cpio" "$G/plan-init" "$TOP/tests/e2e.plan" \
-		"$G/kvm/aarch64/vfio_bar_memattr" "$G/s2trace"
+		"$G/s2trace" "$BUILD/guest/busybox" "$BUILD/guest/kselftest-e2e" "$G/kselftest"
 	"$TOP/scripts/mkinitramfs.sh" "$G/kunit.cpio" "$G/plan-init" /dev/null
 }
 
@@ -58,8 +63,8 @@ boot() {  # boot COLUMN KERNEL-NAME LABEL CPIO [-k]: one boot, log e2e|kunit-COL
 stage "prepare 6.12 tree" bash "$TOP/scripts/prepare-612.sh"
 stage "kernel upstream/4k" "$TOP/scripts/kernel.sh" build upstream
 stage "kernels base/4k, series/4k" "$TOP/scripts/kernel.sh" build base series
-stage "6.12 selftest" build_guest
 stage "6.1 guest user space" "$TOP/scripts/build-guest.sh"
+stage "6.12 selftest" build_guest
 e2e=$(plan_cpio e2e)
 kunit=$BUILD/guest/kunit.cpio
 "$TOP/scripts/mkinitramfs.sh" "$kunit" "$BUILD/guest/plan-init" /dev/null
