@@ -7,8 +7,8 @@
 # expected). A test that the base fails, skips, times out on or does not
 # report fails the gate, unless the plan lists it as a known skip with its
 # reason ("# known-skip NAME: reason"); a boot whose plan did not finish
-# fails the gate. VARIANT (default 4k) runs it on base/VARIANT and
-# series/VARIANT (gates/matrix).
+# fails the gate (scripts/regress.py judges). VARIANT (default 4k) runs it
+# on base/VARIANT and series/VARIANT (gates/matrix).
 . "$(dirname "$0")/../scripts/lib.sh"
 v=${VARIANT:-4k} t=$(logtag)
 "$TOP/scripts/kernel.sh" build "base/$v" "series/$v" >/dev/null
@@ -16,13 +16,9 @@ v=${VARIANT:-4k} t=$(logtag)
 g=$BUILD/guest
 plan=$TOP/tests/regress.plan
 cpio=$(plan_cpio regress)
-declare -A res image known
+declare -A image
 image[base]=$("$TOP/scripts/kernel.sh" image "base/$v")
 image[patched]=$("$TOP/scripts/kernel.sh" image "series/$v")
-while read -r name reason; do
-	known[$name]=$reason
-done < <(sed -n 's/^# known-skip \([^:]*\): *\(.*\)$/\1 \2/p' "$plan")
-names=$(awk '!/^[#!]/ && NF { print $1 }' "$plan")
 for col in ${COLUMNS:-vhe nofwb}; do
 	# The two boots of a column run at the same time: each is mostly one
 	# busy vCPU thread, and the machine has two cores.
@@ -49,23 +45,7 @@ for col in ${COLUMNS:-vhe nofwb}; do
 			echo "$problems" | head -n 5
 			echo "FAIL: regress $col$t $k: host kernel log has the problems above"
 		fi
-		if ! out=$("$TOP/scripts/guest-log.py" plan "$log" 2>&1); then
-			echo "FAIL: regress $col$t $k: $(echo "$out" | grep -m1 error) (log: $log)"
-		fi
-		while read -r name status; do
-			res[$col,$k,$name]=$status
-		done < <(echo "$out" | grep -v '^error')
 	done
-	for name in $names; do
-		b=${res[$col,base,$name]:-missing} s=${res[$col,patched,$name]:-missing}
-		if [ "$b" = ok ] && [ "$s" = ok ]; then
-			echo "PASS: regress $col$t $name"
-		elif [ "$b" = ok ]; then
-			echo "FAIL: regress $col$t $name: base ok, series $s"
-		elif [ -n "${known[$name]:-}" ] && [ "$s" = "$b" ]; then
-			echo "SKIP: regress $col$t $name: base $b, series $s (known: ${known[$name]})"
-		else
-			echo "FAIL: regress $col$t $name: base $b, series $s, and the plan lists no reason"
-		fi
-	done
+	"$TOP/scripts/regress.py" judge "$col$t" "$plan" "$BUILD/logs/regress-$col$t-base.log" \
+		"$BUILD/logs/regress-$col$t-patched.log" || true
 done

@@ -42,8 +42,15 @@ img=$("$TOP/scripts/kernel.sh" image series 2>/dev/null || true)
 long=$(plan_cpio regress 2>/dev/null || true)
 "$TOP/scripts/mkinitramfs.sh" "$tmp/empty.cpio" "$BUILD/guest/plan-init" /dev/null 2>/dev/null || true
 if [ -f "$img" ] && [ -f "$long" ] && [ -f "$tmp/empty.cpio" ]; then
+	# A log left over from an earlier boot must not survive into this one.
+	printf 'PLAN-BEGIN\nstale\nPLAN-END\n' > "$tmp/boot.log"
 	expect "a guest that does not finish in time is stopped" "timed out after 2s" \
 		"$TOP/scripts/qemu-boot.sh" "$img" "$long" vhe "$tmp/boot.log" 2
+	if grep -q '^stale$' "$tmp/boot.log"; then
+		echo "FAIL: harness: a boot left an earlier boot's log in place"
+	else
+		echo "PASS: harness: a boot removes the earlier log before it starts"
+	fi
 	# The VHE column's CPU, told to run KVM in nVHE mode, is not the vhe
 	# column: qemu-boot.sh checks the KVM mode line of every boot.
 	expect "a boot that is not its column is refused" "did not log 'kvm \\[1\\]: VHE mode" \
@@ -53,6 +60,19 @@ else
 fi
 expect "an unknown column is refused" "unknown column" \
 	"$TOP/scripts/qemu-boot.sh" "$img" "$img" nosuchcpu "$tmp/boot.log"
+
+# A log is judged only when it is newer than the kernel and initramfs it
+# was booted from (fresh, scripts/lib.sh): gates reuse logs only then.
+touch -d '2 minutes ago' "$tmp/old.log"
+touch -d '1 minute ago' "$tmp/kernel"
+touch "$tmp/new.log"
+if fresh "$tmp/old.log" "$tmp/kernel"; then
+	echo "FAIL: harness: a log older than its kernel counts as fresh"
+elif ! fresh "$tmp/new.log" "$tmp/kernel"; then
+	echo "FAIL: harness: a log newer than its kernel does not count as fresh"
+else
+	echo "PASS: harness: a log older than its kernel or initramfs is not reused"
+fi
 
 # The log readers and plan-init themselves (tests/harness/run.sh): each
 # check of kunit_log.py, e2e.py, guest-log.py and plan-init against real

@@ -6,6 +6,8 @@
 #                             what changed; prints one line per kernel
 #   kernel.sh image NAME      the path of its Image (must be up to date)
 #   kernel.sh src NAME        the path of its source worktree
+#   kernel.sh prepare SOURCE  only bring the worktree of SOURCE up to date
+#                             (for what builds objects, not a kernel)
 #
 # NAME is SOURCE/VARIANT, or SOURCE for SOURCE/4k. Sources:
 #   base          the base commit of build/linux (tag base)
@@ -93,6 +95,11 @@ case $cmd in
 build)
 	[ $# -gt 0 ] || die "usage: kernel.sh build NAME..."
 	for n in "$@"; do build "$n"; done ;;
+prepare)
+	[ $# = 1 ] || die "usage: kernel.sh prepare SOURCE"
+	mkdir -p "$K/$1"
+	( flock 9; source_prepare "$1" ) 9>"$K/$1/.lock"
+	echo "$K/$1/src" ;;
 image|src)
 	[ $# = 1 ] || die "usage: kernel.sh $cmd NAME"
 	read -r source variant <<<"$(split_name "$1")"
@@ -102,6 +109,6 @@ image|src)
 		die "kernel $source/$variant is not built (run: scripts/kernel.sh build $source/$variant)"
 	echo "$img" ;;
 *)
-	sed -n '2,19p' "$0" | sed 's/^# \{0,1\}//'
+	sed -n '2,21p' "$0" | sed 's/^# \{0,1\}//'
 	exit 2 ;;
 esac

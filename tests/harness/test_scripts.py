@@ -331,6 +331,39 @@ def test_e2e_runner():
                 "e2e.py", ["judge", "vhe", b, cut], r"no result|exited")
 
 
+def test_regress():
+    """scripts/regress.py, the regression gate's verdict (gates/80)."""
+    plan = os.path.join(TOP, "tests", "regress.plan")
+    base = fixture("regress-vhe-base.log")
+    b = write("regress-base.log", base)
+    p = write("regress-patched.log", fixture("regress-vhe-patched.log"))
+    rc, out = run("regress.py", "judge", "vhe", plan, b, p)
+    check(rc == 0 and out.count("PASS: ") == 15 and out.count("SKIP: ") == 1 and
+          "known: " in out, "regress.py: the real vhe runs pass (15 pass, aarch32_id_regs a known skip)",
+          out[-300:])
+    failed = write("regress-base-fail.log", sub(base, r"^ok (\d+) hypercalls .*$",
+                                                r"not ok \1 hypercalls # exit 1 after 2.0s"))
+    expect_fail("regress.py: a test the base fails, with no reason in the plan, fails the gate",
+                "regress.py", ["judge", "vhe", plan, failed, p],
+                r"FAIL: regress vhe hypercalls: base fail, series ok, and the plan lists no reason")
+    sfail = write("regress-series-fail.log", sub(
+        fixture("regress-vhe-patched.log"), r"^ok (\d+) steal_time .*$",
+        r"not ok \1 steal_time # exit 1 after 2.0s"))
+    expect_fail("regress.py: a test the series fails where the base passes fails the gate",
+                "regress.py", ["judge", "vhe", plan, b, sfail], r"steal_time: base ok, series fail")
+    cut = write("regress-base-cut.log", base.split("PLAN-END")[0])
+    expect_fail("regress.py: a base boot whose plan did not finish fails the gate",
+                "regress.py", ["judge", "vhe", plan, cut, p], r"FAIL: regress vhe base: .*did not finish")
+    lost = write("regress-base-lost.log", sub(base, r"^ok \d+ get-reg-list .*\n", ""))
+    expect_fail("regress.py: a test the base never reports fails the gate",
+                "regress.py", ["judge", "vhe", plan, lost, p], r"get-reg-list: base missing")
+    skipped = write("regress-series-skip.log", sub(
+        fixture("regress-vhe-patched.log"), r"^ok (\d+) aarch32_id_regs .*$",
+        r"not ok \1 aarch32_id_regs # exit 1 after 0.1s"))
+    expect_fail("regress.py: a known skip the series turns into a failure fails the gate",
+                "regress.py", ["judge", "vhe", plan, b, skipped], r"aarch32_id_regs: base skip, series fail")
+
+
 # --- scripts/guest-log.py ----------------------------------------------------
 
 # One line of each kernel problem, as the kernel prints it.
@@ -440,7 +473,7 @@ def main(argv):
     if len(argv) not in (1, 2):
         sys.exit(__doc__)
     tmpdir = argv[0]
-    for test in (test_kunit, test_e2e, test_e2e_runner, test_guest_log):
+    for test in (test_kunit, test_e2e, test_e2e_runner, test_regress, test_guest_log):
         try:
             test()
         except Exception as e:          # a broken fixture is a failure too
