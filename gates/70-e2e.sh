@@ -28,16 +28,8 @@ read -r -a cols <<<"${COLUMNS:-vhe nvhe protected nofwb}"
 # judge_boot LABEL LOG KERNEL FSC: the boot finished its plan, its log is
 # clean, and stage 2 holds what KERNEL (series|base) must install.
 judge_boot() {
-	local label=$1 log=$2 kernel=$3 fsc=$4 problems
-	if ! grep -q '^PLAN-END' "$log" 2>/dev/null; then
-		echo "FAIL: e2e $label: the boot did not finish its plan (log: $log)"
-	elif problems=$("$TOP/scripts/guest-log.py" scan "$log" "$fsc" --strict); then
-		echo "PASS: e2e $label: host kernel log clean ($fsc 'Unsupported FSC' as provoked)"
-	else
-		echo "$problems" | head -n 5
-		echo "FAIL: e2e $label: host kernel log has the problems above"
-	fi
-	"$TOP/scripts/s2map.py" "$log" "$kernel" "$label" || true
+	boot_verdict "e2e $1" "$2" "$4"
+	"$TOP/scripts/s2map.py" "$2" "$3" "$1" || true
 }
 
 t=$(logtag)

@@ -21,17 +21,8 @@ for col in ${COLUMNS:-vhe}; do
 	"$TOP/scripts/qemu-boot.sh" -a vfio_pci_core.disable_any_uncached=1 \
 		"$image" "$e2e" "$col" "$cmdline" 600 || true
 	"$TOP/scripts/qemu-boot.sh" "$image" "$optout" "$col" "$runtime" 900 || true
-	for log in "$cmdline:9" "$runtime:13"; do
-		fsc=${log##*:} log=${log%:*}
-		if ! grep -q '^PLAN-END' "$log" 2>/dev/null; then
-			echo "FAIL: optout $col: the boot did not finish its plan (log: $log)"
-		elif problems=$("$TOP/scripts/guest-log.py" scan "$log" "$fsc" --strict); then
-			echo "PASS: optout $col $(basename "$log" .log): host kernel log clean ($fsc 'Unsupported FSC' as provoked)"
-		else
-			echo "$problems" | head -n 5
-			echo "FAIL: optout $col $(basename "$log" .log): host kernel log has the problems above"
-		fi
-	done
+	boot_verdict "optout $col command line" "$cmdline" 9
+	boot_verdict "optout $col run time" "$runtime" 13
 	"$TOP/scripts/optout.py" "$col" "$base" "$cmdline" "$runtime" || true
 	note "optout $col: $((SECONDS - t0))s"
 done

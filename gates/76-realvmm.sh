@@ -31,14 +31,7 @@ for col in ${COLUMNS:-vhe nofwb}; do
 		log=$BUILD/logs/realvmm-$col-$k.log
 		fsc=0
 		[ $k = series ] || fsc=$BASE_FSC
-		if ! grep -q '^PLAN-END' "$log" 2>/dev/null; then
-			echo "FAIL: realvmm $col $k: the boot did not finish its plan (log: $log)"
-		elif problems=$("$TOP/scripts/guest-log.py" scan "$log" "$fsc" --strict); then
-			echo "PASS: realvmm $col $k: L1 kernel log clean ($fsc 'Unsupported FSC' as provoked)"
-		else
-			echo "$problems" | head -n 5
-			echo "FAIL: realvmm $col $k: L1 kernel log has the problems above"
-		fi
+		boot_verdict "realvmm $col $k" "$log" "$fsc"
 	done
 	"$TOP/scripts/realvmm.py" judge "$col" "$BUILD/logs/realvmm-$col-base.log" \
 		"$BUILD/logs/realvmm-$col-series.log" || true

@@ -39,12 +39,8 @@ for col in ${COLUMNS:-vhe nofwb}; do
 			echo "FAIL: regress $col$t $k: boot failed (log: $log)"
 			continue
 		fi
-		if problems=$("$TOP/scripts/guest-log.py" scan "$log" 0 --strict); then
-			echo "PASS: regress $col$t $k: host kernel log clean ($((SECONDS - t0))s)"
-		else
-			echo "$problems" | head -n 5
-			echo "FAIL: regress $col$t $k: host kernel log has the problems above"
-		fi
+		boot_verdict "regress $col$t $k" "$log" 0
+		note "regress $col$t $k: $((SECONDS - t0))s"
 	done
 	"$TOP/scripts/regress.py" judge "$col$t" "$plan" "$BUILD/logs/regress-$col$t-base.log" \
 		"$BUILD/logs/regress-$col$t-patched.log" || true

@@ -41,6 +41,7 @@
 #include "kvm_util.h"
 #include "processor.h"
 #include "test_util.h"
+#include "guest_op.h"
 #include "vfio_bar.h"
 
 #define GPA_VFIO	(4 * (uint64_t)SZ_1G)
@@ -100,28 +101,12 @@ static void guest_code(uint64_t op, uint64_t dst, uint64_t src, uint64_t n)
 	GUEST_DONE();
 }
 
-/* Run one guest operation; false when KVM_RUN failed with EFAULT. */
+/* Run one guest operation, and fetch its time; false on EFAULT. */
 static bool run_op(struct kvm_vm *vm, struct kvm_vcpu *vcpu, uint64_t sp,
 		   uint64_t op, uint64_t dst, uint64_t src, uint64_t n)
 {
-	struct ucall uc;
-
-	vcpu_set_reg(vcpu, ARM64_CORE_REG(regs.pc), (uint64_t)guest_code);
-	vcpu_set_reg(vcpu, ARM64_CORE_REG(sp_el1), sp);
-	vcpu_args_set(vcpu, 4, op, dst, src, n);
-	if (_vcpu_run(vcpu)) {
-		TEST_ASSERT(errno == EFAULT, "KVM_RUN: %s", strerror(errno));
+	if (!guest_op(vcpu, guest_code, sp, op, dst, src, n))
 		return false;
-	}
-	switch (get_ucall(vcpu, &uc)) {
-	case UCALL_DONE:
-		break;
-	case UCALL_ABORT:
-		REPORT_GUEST_ASSERT(uc);
-		break;
-	default:
-		TEST_FAIL("unexpected exit: %s", exit_reason_str(vcpu->run->exit_reason));
-	}
 	sync_global_from_guest(vm, guest_ticks);
 	return true;
 }

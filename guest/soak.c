@@ -33,6 +33,7 @@
 #include "kvm_util.h"
 #include "processor.h"
 #include "test_util.h"
+#include "guest_op.h"
 #include "vfio_bar.h"
 
 #define GPA_BAR		(4 * (uint64_t)SZ_1G)
@@ -61,24 +62,6 @@ static void guest_code(uint64_t op, uint64_t dst, uint64_t src, uint64_t n)
 		break;
 	}
 	GUEST_DONE();
-}
-
-/* false when KVM_RUN failed with EFAULT */
-static bool run_op(struct kvm_vcpu *vcpu, uint64_t sp, uint64_t op,
-		   uint64_t dst, uint64_t src, uint64_t n)
-{
-	struct ucall uc;
-
-	vcpu_set_reg(vcpu, ARM64_CORE_REG(regs.pc), (uint64_t)guest_code);
-	vcpu_set_reg(vcpu, ARM64_CORE_REG(sp_el1), sp);
-	vcpu_args_set(vcpu, 4, op, dst, src, n);
-	if (_vcpu_run(vcpu)) {
-		TEST_ASSERT(errno == EFAULT, "KVM_RUN: %s", strerror(errno));
-		return false;
-	}
-	TEST_ASSERT(get_ucall(vcpu, &uc) == UCALL_DONE, "unexpected guest exit %s",
-		    exit_reason_str(vcpu->run->exit_reason));
-	return true;
 }
 
 /*
@@ -224,11 +207,11 @@ int main(int argc, char *argv[])
 		if (c % 10 == 0) {
 			/* Revoked: the guest's access must fault, not complete. */
 			vfio_bar_memory(&vb, false);
-			bad_revokes += run_op(vcpu, sp, OP_LOAD, GVA_BAR, 0, 0);
+			bad_revokes += guest_op(vcpu, guest_code, sp, OP_LOAD, GVA_BAR, 0, 0);
 			vfio_bar_memory(&vb, true);
 			disabled++;
 		}
-		if (!run_op(vcpu, sp, OP_COPY, GVA_BAR + 1, GVA_MEM, n)) {
+		if (!guest_op(vcpu, guest_code, sp, OP_COPY, GVA_BAR + 1, GVA_MEM, n)) {
 			bad_copies++;
 		} else {
 			for (i = 0; i < n; i++)

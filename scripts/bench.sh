@@ -7,13 +7,7 @@
 # guest's write throughput into the BAR. Figures only: nothing here passes
 # or fails on a number.
 . "$(dirname "$0")/lib.sh"
-times=()
-stage() { # stage NAME CMD...
-	local t0=$SECONDS name=$1; shift
-	note "$name"
-	"$@"
-	times+=("$(printf '%-34s %5ss' "$name" $((SECONDS - t0)))")
-}
+start=$SECONDS
 cols=("$@")
 [ ${#cols[@]} -gt 0 ] || cols=(vhe nvhe protected nofwb)
 stage "kernels series/4k, base/4k" "$TOP/scripts/kernel.sh" build series base
@@ -38,6 +32,5 @@ echo
 rc=0
 "$TOP/scripts/bench.py" "${logs[@]}" || rc=$?
 echo
-echo "Stage times:"
-printf '  %s\n' "${times[@]}"
+print_stages "$start"
 exit $rc

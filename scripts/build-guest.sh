@@ -83,7 +83,7 @@ fi
 for p in s2bench soak; do
 	${CROSS}gcc -static -O2 -Wall -Werror -std=gnu99 -I"$src/tools/include" \
 		-I"$src/tools/arch/arm64/include" -I"$kst/include" -I"$kst/include/aarch64" -I"$kst/.." \
-		-I"$TOP/guest/lib" -isystem "$g/hdr/include" -o "$g/$p" "$TOP/guest/$p.c" "$TOP/guest/lib/vfio_bar.c" \
+		-I"$TOP/guest/lib" -isystem "$g/hdr/include" -o "$g/$p" "$TOP/guest/$p.c" "$TOP"/guest/lib/*.c \
 		"$g"/kvm/lib/*.o "$g"/kvm/lib/aarch64/*.o -ldl
 done
 

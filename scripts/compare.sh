@@ -15,13 +15,7 @@ cols=("$@")
 for col in "${cols[@]}"; do
 	case $col in vhe|nvhe|protected|nofwb) ;; *) die "unknown column '$col'" ;; esac
 done
-times=()
-stage() {  # stage NAME COMMAND...: run and time one stage
-	local name=$1 t0=$SECONDS; shift
-	note "$name"
-	"$@"
-	times+=("$(printf '%-32s %4ds' "$name" $((SECONDS - t0)))")
-}
+start=$SECONDS
 
 build_guest() {
 	local src=$K/upstream/src kst
@@ -75,11 +69,8 @@ for col in "${cols[@]}"; do
 	stage "boot $col series (if stale)" boot "$col" series patched "$e2e"
 	stage "boot $col series KUnit (if stale)" boot "$col" series patched "$kunit" -k
 done
-note "compare"
-t0=$SECONDS rc=0
-python3 "$TOP/scripts/compare.py" "${cols[@]}" || rc=$?
-times+=("$(printf '%-32s %4ds' compare $((SECONDS - t0)))")
+rc=0
+stage "compare" python3 "$TOP/scripts/compare.py" "${cols[@]}" || rc=$?
 echo
-echo "stage times:"
-printf '  %s\n' "${times[@]}"
+print_stages "$start"
 exit $rc

@@ -24,6 +24,38 @@ export CCACHE_BASEDIR=$TOP CCACHE_NOHASHDIR=true CCACHE_MAXSIZE=5G
 
 die() { echo "error: $*" >&2; exit 1; }
 
+# stage NAME CMD...: run CMD as one timed stage of a job; print_stages
+# lists them with their times at the end.
+STAGES=()
+stage() {
+	local t0=$SECONDS name=$1 rc=0; shift
+	note "$name"
+	"$@" || rc=$?
+	STAGES+=("$(printf '%-36s %5ss' "$name" $((SECONDS - t0)))")
+	return $rc
+}
+print_stages() { # print_stages [START]: the stage times, and the total since START
+	echo "Stage times:"
+	printf '  %s\n' "${STAGES[@]}"
+	[ -z "${1:-}" ] || printf '  %-36s %5ss\n' total $((SECONDS - $1))
+}
+
+# boot_verdict LABEL LOG FSC: one line for a test-host boot that ran a
+# plan: FAIL when the plan did not finish; otherwise whether the host
+# kernel log is clean (guest-log.py scan --strict: no WARN, and exactly FSC
+# "Unsupported FSC" lines, which the tests provoke on purpose).
+boot_verdict() {
+	local label=$1 log=$2 fsc=$3 problems
+	if ! grep -q '^PLAN-END' "$log" 2>/dev/null; then
+		echo "FAIL: $label: the boot did not finish its plan (log: $log)"
+	elif problems=$("$TOP/scripts/guest-log.py" scan "$log" "$fsc" --strict); then
+		echo "PASS: $label: host kernel log clean ($fsc 'Unsupported FSC' as provoked)"
+	else
+		echo "$problems" | head -n 5
+		echo "FAIL: $label: host kernel log has the problems above (log: $log)"
+	fi
+}
+
 # plan_files PLAN: the guest programs PLAN runs (the third field of its
 # test lines, /bin/NAME), as paths in build/guest: our own programs, or the
 # selftests built there.

@@ -5,13 +5,6 @@
 # column, and the real stack's (stock QEMU as the VMM, a Linux guest's
 # write-combining mappings) in the vhe column.
 . "$(dirname "$0")/lib.sh"
-times=()
-stage() { # stage NAME CMD...
-	local t0=$SECONDS name=$1; shift
-	note "$name"
-	"$@"
-	times+=("$(printf '%-36s %5ss' "$name" $((SECONDS - t0)))")
-}
 realvmm_boot() { # realvmm_boot COLUMN KERNEL
 	"$TOP/scripts/qemu-boot.sh" "$("$TOP/scripts/kernel.sh" image "$2")" \
 		"$BUILD/realvmm/$2.cpio" "$1" "$BUILD/logs/realvmm-$1-$2.log" 900 || true
@@ -54,9 +47,7 @@ echo "module; series / base per case (docs/realvmm.md):"
 "$TOP/scripts/realvmm.py" table vhe "$BUILD/logs/realvmm-vhe-base.log" \
 	"$BUILD/logs/realvmm-vhe-series.log"
 echo
-echo "Stage times:"
-printf '  %s\n' "${times[@]}"
-printf '  %-36s %5ss\n' total $((SECONDS - start))
+print_stages "$start"
 # The tables are for reading; still say when they are not what they must be.
 bad=0
 for col in vhe nvhe protected nofwb; do
