@@ -184,7 +184,8 @@ int main(int argc, char *argv[])
 							 MT_DEVICE_nGnRE, MT_NORMAL };
 			uint64_t gpa = a == A_ANON ? GPA_ANON : GPA_VFIO;
 
-			for (off = 0; off < len; off += pg)
+			/* every guest page: the host's may be larger */
+			for (off = 0; off < len; off += vm->page_size)
 				_virt_pg_map(vm, gva(a) + off, gpa + off, attr[a]);
 		}
 

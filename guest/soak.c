@@ -200,7 +200,7 @@ int main(int argc, char *argv[])
 		vcpu_get_reg(vcpu, ARM64_CORE_REG(sp_el1), &sp);
 		vm_set_user_memory_region(vm, 10, 0, GPA_BAR, len, (void *)hva);
 		vm_set_user_memory_region(vm, 11, 0, GPA_MEM, len, mem);
-		for (off = 0; off < len; off += pg) {
+		for (off = 0; off < len; off += vm->page_size) {
 			_virt_pg_map(vm, GVA_BAR + off, GPA_BAR + off, MT_NORMAL_NC);
 			_virt_pg_map(vm, GVA_MEM + off, GPA_MEM + off, MT_NORMAL);
 		}

@@ -596,7 +596,7 @@ static void setup_anon(size_t len)
 
 static void setup_vm(void)
 {
-	uint64_t gpa, pg = getpagesize(), off;
+	uint64_t gpa, off;
 	int b, s1;
 
 	/* Room for the page tables of nine aliases of up to a few MiB each. */
@@ -614,8 +614,9 @@ static void setup_vm(void)
 		gpa = TEST_GPA + b * TEST_STRIDE;
 		vm_set_user_memory_region(vm, TEST_SLOT + b, 0, gpa, backings[b].len,
 					  backings[b].hva);
+		/* Every guest page: the host's may be larger (16K, 64K). */
 		for (s1 = 0; s1 < NR_S1; s1++)
-			for (off = 0; off < backings[b].len; off += pg)
+			for (off = 0; off < backings[b].len; off += vm->page_size)
 				_virt_pg_map(vm, gva(b, s1) + off, gpa + off, s1_attr[s1]);
 	}
 }

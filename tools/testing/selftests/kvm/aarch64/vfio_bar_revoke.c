@@ -470,8 +470,9 @@ static void vm_setup(struct vm_ctx *c)
 	vm_install_sync_handler(c->vm, VECTOR_SYNC_CURRENT, ESR_EC_DABT_CUR,
 				guest_sync_handler);
 	vcpu_get_reg(c->vcpu, ARM64_CORE_REG(sp_el1), &c->stack_top);
+	/* Every guest page: the host's may be larger (16K, 64K). */
 	for (w = 0; w < NR_WINDOWS; w++)
-		for (off = 0; off < win_len; off += pg)
+		for (off = 0; off < win_len; off += c->vm->page_size)
 			_virt_pg_map(c->vm, win_gva(w) + off, win_gpa(w) + off, MT_NORMAL_NC);
 
 	c->stop = addr_gva2hva(c->vm, (vm_vaddr_t)&guest_stop);
