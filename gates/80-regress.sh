@@ -43,5 +43,5 @@ for col in ${COLUMNS:-vhe nofwb}; do
 		note "regress $col$t $k: $((SECONDS - t0))s"
 	done
 	"$TOP/scripts/regress.py" judge "$col$t" "$plan" "$BUILD/logs/regress-$col$t-base.log" \
-		"$BUILD/logs/regress-$col$t-patched.log" || true
+		"$BUILD/logs/regress-$col$t-patched.log" "$v" || true
 done

@@ -1,13 +1,15 @@
 #!/usr/bin/env python3
 """Judge the regression gate: upstream's KVM selftests on base and series.
 
-  regress.py judge LABEL PLAN BASE_LOG SERIES_LOG
+  regress.py judge LABEL PLAN BASE_LOG SERIES_LOG [VARIANT]
 
 One line per test of PLAN (tests/regress.plan):
   PASS  the base and the series both pass it;
   FAIL  the base passes it and the series does not;
   SKIP  the base does not pass it, the series does the same, and the plan
-        lists it as "# known-skip NAME: reason";
+        lists it as "# known-skip NAME: reason", or, for the kernel
+        variant VARIANT (16k, 64k, ...) only, "# known-skip@VARIANT,...
+        NAME: reason";
   FAIL  the base does not pass it (fails, skips, times out, or never
         reports it) and the plan gives no reason: a regression test that
         does not run is no test.
@@ -25,13 +27,14 @@ guest_log = importlib.util.module_from_spec(spec)
 spec.loader.exec_module(guest_log)
 
 
-def plan_tests(path):
-    """(test names in order, {name: known-skip reason})."""
+def plan_tests(path, variant="4k"):
+    """(test names in order, {name: known-skip reason} for variant)."""
     names, known = [], {}
     for line in open(path):
-        m = re.match(r"^# known-skip ([^:]+): *(.*)$", line)
+        m = re.match(r"^# known-skip(?:@([\w,]+))? ([^:]+): *(.*)$", line)
         if m:
-            known[m.group(1)] = m.group(2).strip()
+            if m.group(1) is None or variant in m.group(1).split(","):
+                known[m.group(2)] = m.group(3).strip()
         elif line.strip() and not line.startswith(("#", "!")):
             names.append(line.split()[0])
     return names, known
@@ -52,8 +55,8 @@ def results(path):
     return res, (err.getvalue().strip() or "did not finish") if rc else None
 
 
-def judge(label, plan, base_log, series_log):
-    names, known = plan_tests(plan)
+def judge(label, plan, base_log, series_log, variant="4k"):
+    names, known = plan_tests(plan, variant)
     fails = 0
     runs = {}
     for kernel, log in (("base", base_log), ("series", series_log)):
@@ -79,7 +82,7 @@ def judge(label, plan, base_log, series_log):
 
 
 def main(argv):
-    if len(argv) != 5 or argv[0] != "judge":
+    if len(argv) not in (5, 6) or argv[0] != "judge":
         sys.exit(__doc__)
     return judge(*argv[1:])
 

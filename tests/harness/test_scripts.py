@@ -362,6 +362,14 @@ def test_regress():
         r"not ok \1 aarch32_id_regs # exit 1 after 0.1s"))
     expect_fail("regress.py: a known skip the series turns into a failure fails the gate",
                 "regress.py", ["judge", "vhe", plan, b, skipped], r"aarch32_id_regs: base skip, series fail")
+    both = [write(f"regress-{k}-mps.log", sub(fixture(f"regress-vhe-{f}.log"),
+                  r"^ok (\d+) memslot_perf_test .*$", r"not ok \1 memslot_perf_test # exit 254 after 0.1s"))
+            for k, f in (("base", "base"), ("series", "patched"))]
+    rc, out = run("regress.py", "judge", "vhe-16k", plan, *both, "16k")
+    check(rc == 0 and "SKIP: regress vhe-16k memslot_perf_test" in out,
+          "regress.py: a known skip listed for 16k only is a skip with 16K pages", out[-300:])
+    expect_fail("regress.py: the same failure with 4K pages, where no reason is listed, fails the gate",
+                "regress.py", ["judge", "vhe", plan, *both], r"memslot_perf_test: base fail, series fail, and the plan lists no reason")
 
 
 # --- scripts/guest-log.py ----------------------------------------------------
