@@ -2,7 +2,9 @@
 # export.sh [OUTDIR]: write the series in $TREE (base..v4) as format-patch
 # files plus cover letter into OUTDIR (default patches/). The output depends
 # only on the commits' content, authors and author dates, so exporting the
-# same series twice gives the same bytes.
+# same series twice gives the same bytes. The cover letter ends with a
+# base-commit: trailer naming the base commit, which unpack_tree makes the
+# same on every machine, so that b4 and CI bots can find the base.
 . "$(dirname "$0")/lib.sh"
 out=${1:-$TOP/patches}
 cd "$TREE"
@@ -30,7 +32,7 @@ tmp=$(mktemp -d)
 trap 'rm -rf "$tmp" "$attrs"' EXIT
 git -c core.abbrev=12 -c core.attributesFile="$attrs" -c diff.algorithm=myers -c diff.renames=true \
 	-c "branch.$REV.description=$desc" \
-	format-patch -q --zero-commit --no-signature --cover-letter \
+	format-patch -q --zero-commit --no-signature --cover-letter --base=base \
 	--cover-from-description=subject --subject-prefix="PATCH v4" \
 	-o "$tmp" "base..$REV"
 mkdir -p "$out"
