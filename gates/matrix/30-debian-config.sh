@@ -30,7 +30,7 @@ key_tail="$(sha256sum < "$cfg" | cut -c1-16) $(compiler_id gcc | paste -sd ';')"
 # norm: the warnings of a build log (stdin), normalised: "file: text",
 # without line and column, paths relative to the tree.
 norm() {
-	grep -E '(warning|error):' | sed -E "s|^(\.\./)*(src/)?||; s|^$src/||" |
+	{ grep -E '(warning|error):' || true; } | sed -E "s|^(\.\./)*(src/)?||; s|^$src/||" |
 		sed -E 's/:[0-9]+(:[0-9]+)?:/:/' | sort -u
 }
 
