@@ -54,7 +54,7 @@ boot() {  # boot COLUMN KERNEL-NAME LABEL CPIO [-k]: one boot, log e2e|kunit-COL
 	[ "$kind-$label" = kunit-patched ] && log=$BUILD/logs/kunit-$col.log
 	fresh "$log" "$("$TOP/scripts/kernel.sh" image "$name")" "$cpio" && return 0
 	"$TOP/scripts/qemu-boot.sh" ${5:-} "$("$TOP/scripts/kernel.sh" image "$name")" "$cpio" \
-		"$col" "$log" 600 || return 0  # compare.py reports what is missing
+		"$col" "$log" 600 || { mv -f "$log" "$log.failed"; return 0; }  # compare.py reports it missing
 	note "$kind $col $label: $((SECONDS - t0))s"
 }
 
