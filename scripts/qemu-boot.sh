@@ -40,7 +40,7 @@ image=$1 initrd=$2 column=$3 log=$4 timeout=${5:-600}
 case $column in
 vhe)       cpu=max        mode= ;                      want="VHE mode" fwb=1 ;;
 nvhe)      cpu=max        mode=kvm-arm.mode=nvhe ;     want="Hyp (nVHE )?mode" fwb=1 ;;
-protected) cpu=max        mode=kvm-arm.mode=protected; want="Protected nVHE mode" fwb=1 ;;
+protected) cpu=max        mode=kvm-arm.mode=protected; want="Protected [nh]VHE mode" fwb=1 ;;
 nofwb)     cpu=cortex-a57 mode= ;                      want="Hyp (nVHE )?mode" fwb=0 ;;
 *) echo "error: unknown column '$column' (vhe, nvhe, protected, nofwb)" >&2; exit 1 ;;
 esac
@@ -67,8 +67,9 @@ case $rc in
 esac
 
 # The host kernel's own lines (not a nested guest's, which plan-init
-# relays behind "# "): its KVM mode (6.12 says "Hyp nVHE mode" where 6.1
-# says "Hyp mode"), and FWB among the detected features.
+# relays behind "# "): its KVM mode (where 6.1 says "Hyp mode", 6.12 says
+# "Hyp nVHE mode", and in protected mode on a CPU with VHE it runs pKVM as
+# "Protected hVHE mode"), and FWB among the detected features.
 kline() { grep -qE "^\[ *[0-9]+\.[0-9]+\] $1" "$log"; }
 if ! kline "kvm \[1\]: $want initialized successfully"; then
 	echo "error: $column boot did not log 'kvm [1]: $want initialized successfully'; log: $log" >&2
