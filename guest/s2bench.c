@@ -13,17 +13,17 @@
  * once, and reads the counter again: that is the fault path, per backing.
  *
  * With every page mapped, the guest then writes the whole BAR twice: as a
- * write-combining driver would, 8-byte stores at addresses that are all
- * unaligned (1 mod 8) through a Normal-NC stage-1 mapping, and as a driver
- * restricted to Device memory must, aligned 8-byte stores through a
- * Device-nGnRE mapping. Without Normal-NC at stage 2 the first one ends in
+ * driver restricted to Device memory must, aligned 8-byte stores through a
+ * Device-nGnRE mapping, and as a write-combining driver would, 8-byte
+ * stores at addresses that are all unaligned (1 mod 8) through a Normal-NC
+ * stage-1 mapping. Without Normal-NC at stage 2 the first one ends in
  * a stage-2 alignment fault, which is reported as such.
  *
  * One line per round and measurement, for scripts/bench.py:
  *   bench round=R what=fault-vfio units=PAGES ticks=T freq=F
  *   bench round=R what=fault-anon units=PAGES ticks=T freq=F
- *   bench round=R what=copy-nc-unaligned units=BYTES ticks=T freq=F
  *   bench round=R what=store-device-aligned units=BYTES ticks=T freq=F
+ *   bench round=R what=copy-nc-unaligned units=BYTES ticks=T freq=F
  * with "result=efault" instead of ticks when KVM_RUN failed with EFAULT.
  *
  * Built against the KVM selftest library of the series (patch 8 gives
@@ -193,11 +193,12 @@ int main(int argc, char *argv[])
 		report(r, "fault-vfio", pages, done, freq);
 		done = run_op(vm, vcpu, sp, OP_TOUCH, gva(A_ANON), 0, pages);
 		report(r, "fault-anon", pages, done, freq);
+		/* The Device stores first: the copy ends in EFAULT on the base. */
+		done = run_op(vm, vcpu, sp, OP_STORE_ALIGNED, gva(A_VFIO_DEV), 0, len);
+		report(r, "store-device-aligned", len, done, freq);
 		done = run_op(vm, vcpu, sp, OP_COPY_UNALIGNED, gva(A_VFIO_NC) + 1,
 			      gva(A_ANON), len - 8);
 		report(r, "copy-nc-unaligned", len - 8, done, freq);
-		done = run_op(vm, vcpu, sp, OP_STORE_ALIGNED, gva(A_VFIO_DEV), 0, len);
-		report(r, "store-device-aligned", len, done, freq);
 		kvm_vm_free(vm);
 	}
 	return 0;
