@@ -24,6 +24,20 @@ export CCACHE_BASEDIR=$TOP CCACHE_NOHASHDIR=true CCACHE_MAXSIZE=5G
 
 die() { echo "error: $*" >&2; exit 1; }
 
+# tree_state: the series' last commit in $TREE and a hash of its cover
+# letter text. tree.sh and export.sh record it as nc.synced whenever the
+# tree and patches/ agree; a tree still in that state (and with no
+# uncommitted edits) holds nothing that patches/ lacks, so when patches/
+# changes (a pull) the tree is behind, not ahead.
+tree_state() {
+	printf '%s %s\n' "$(git -C "$TREE" rev-parse "$REV")" \
+		"$(git -C "$TREE" config "branch.$REV.description" | sha256sum | cut -c1-16)"
+}
+tree_behind() { # true when $TREE is as last synced with patches/ and clean
+	[ "$(tree_state)" = "$(git -C "$TREE" config nc.synced || true)" ] &&
+		[ -z "$(git -C "$TREE" status --porcelain --untracked-files=no)" ]
+}
+
 # stage NAME CMD...: run CMD as one timed stage of a job; print_stages
 # lists them with their times at the end.
 STAGES=()

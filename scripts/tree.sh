@@ -16,12 +16,17 @@ if git rev-parse -q --verify refs/heads/v4 >/dev/null; then
 	trap 'rm -rf "$tmp"' EXIT
 	if "$TOP/scripts/export.sh" "$tmp" >/dev/null 2>&1 && diff -rq "$tmp" "$TOP/patches" >/dev/null; then
 		git checkout -q v4
+		git config nc.synced "$(tree_state)"
 		note "$TREE already holds patches/ on branch v4 ($(git rev-parse --short v4))"
 		exit 0
 	fi
-	[ "${FORCE:-0}" = 1 ] ||
-		die "$TREE has changes that are not in patches/ (run 'make export'" \
-		    "to keep them, or 'make tree FORCE=1' to discard them)"
+	if tree_behind; then
+		note "patches/ changed since $TREE was made from it or exported to it; importing it again"
+	else
+		[ "${FORCE:-0}" = 1 ] ||
+			die "$TREE has changes that are not in patches/ (run 'make export'" \
+			    "to keep them, or 'make tree FORCE=1' to discard them)"
+	fi
 fi
 
 git am --abort >/dev/null 2>&1 || true
@@ -29,4 +34,5 @@ git checkout -q -f -B v4 base
 git clean -fdq
 "$TOP/scripts/apply.sh" "$TREE" >/dev/null
 git config branch.v4.description "$("$TOP/scripts/cover.py" "$cover")"
+git config nc.synced "$(tree_state)"
 note "$TREE: v4 = base + $(git rev-list --count base..v4) patches ($(git rev-parse --short HEAD))"
