@@ -74,6 +74,34 @@ else
 	echo "PASS: harness: a log older than its kernel or initramfs is not reused"
 fi
 
+# Gate 10 on a tree that differs from patches/: stale when the tree has
+# commits (or edits) never exported, not stale when the tree is exactly as
+# it was when it last agreed with patches/ (patches/ moved on: a pull).
+fake=$tmp/fake
+git init -q "$fake"
+echo one > "$fake/f" && git -C "$fake" add f && git -C "$fake" commit -qm base && git -C "$fake" tag base
+git -C "$fake" checkout -qb v4
+echo two >> "$fake/f" && git -C "$fake" commit -qam "fake: one patch"
+git -C "$fake" config branch.v4.description "$(printf 'fake\n\ncover')"
+stale() { NC_TREE=$fake bash "$TOP/gates/10-stale.sh" | grep -v mirrored; }
+synced() { NC_TREE=$fake bash -c '. "$1/scripts/lib.sh"; git -C "$TREE" config nc.synced "$(tree_state)"' _ "$TOP"; }
+verdict() { # verdict NAME WANT(PASS|FAIL)
+	local out; out=$(stale)
+	if echo "$out" | grep -q "^$2: patches/"; then
+		echo "PASS: harness: $1 ($(echo "$out" | grep -m1 "^$2:" | cut -c1-90))"
+	else
+		echo "$out" | tail -n 3
+		echo "FAIL: harness: $1 (expected $2 from gate 10)"
+	fi
+}
+verdict "a tree with a commit never exported makes patches/ stale" FAIL
+synced
+verdict "a tree as it last agreed with patches/ is behind, not stale" PASS
+echo three >> "$fake/f"
+verdict "uncommitted edits in such a tree make patches/ stale" FAIL
+git -C "$fake" commit -qam "fake: a local commit"
+verdict "a commit made after it last agreed with patches/ makes patches/ stale" FAIL
+
 # The log readers and plan-init themselves (tests/harness/run.sh): each
 # check of kunit_log.py, e2e.py, guest-log.py and plan-init against real
 # logs and against broken copies of them, crafted plans and test output.
