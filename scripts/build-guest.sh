@@ -8,7 +8,8 @@
 #    kvm target with the series' selftest in build/guest/kselftest, for the
 #    kselftest runner. The same binaries run on the base and on the patched
 #    kernel. They are rebuilt only when the series' commit or the compiler
-#    changed (build/guest/stamp);
+#    changed (build/guest/stamp), our programs only when their sources or
+#    the stamp are newer;
 #  - busybox (Debian's busybox-static:arm64), the shell of the runner.
 . "$(dirname "$0")/lib.sh"
 . "$TOP/scripts/klib.sh"
@@ -49,10 +50,17 @@ build_selftests() {
 # A static arm64 shell for the kselftest runner: Debian's busybox-static,
 # unpacked, never installed.
 fetch_busybox() {
-	local v tmp
+	local v tmp lists
+	# apt-cache takes seconds with two architectures' lists: ask it only
+	# when the lists changed (as scripts/realvmm-fetch.sh does).
+	lists=$(find /var/lib/apt/lists -maxdepth 1 -name '*Packages*' -printf '%T@ %f\n' 2>/dev/null | sort | sha256sum | cut -c1-16)
+	[ ! -x "$g/busybox" ] || [ "$(cat "$g/busybox.lists" 2>/dev/null)" != "$lists" ] || return 0
 	v=$(apt-cache show --no-all-versions busybox-static:arm64 2>/dev/null | sed -n 's/^Version: //p')
 	[ -n "$v" ] || die "no busybox-static:arm64 in apt's lists (run: make deps)"
-	[ "$(cat "$g/busybox.version" 2>/dev/null)" != "$v" ] || [ ! -x "$g/busybox" ] || return 0
+	if [ "$(cat "$g/busybox.version" 2>/dev/null)" = "$v" ] && [ -x "$g/busybox" ]; then
+		echo "$lists" > "$g/busybox.lists"
+		return 0
+	fi
 	tmp=$(mktemp -d)
 	(cd "$tmp" && apt-get download -q "busybox-static:arm64=$v" >/dev/null) ||
 		{ rm -rf "$tmp"; die "cannot download busybox-static:arm64=$v"; }
@@ -60,12 +68,10 @@ fetch_busybox() {
 	install -m 755 "$tmp/x/bin/busybox" "$g/busybox"
 	rm -rf "$tmp"
 	echo "$v" > "$g/busybox.version"
+	echo "$lists" > "$g/busybox.lists"
 	note "busybox-static:arm64 $v"
 }
 
-for p in plan-init s2trace fsio; do
-	${CROSS}gcc -static -O2 -Wall -Wextra -Werror -o "$g/$p" "$TOP/guest/$p.c"
-done
 install -m 755 "$TOP/guest/kselftest-e2e.sh" "$g/kselftest-e2e"
 fetch_busybox
 
@@ -79,8 +85,15 @@ else
 	stamped="up to date"
 fi
 
-# Small, so built every time.
+# Our programs: rebuilt when a source, or the stamp (the selftest library
+# they link, the compiler), is newer than the binary. The stamp is
+# rewritten only when it changes, below.
+for p in plan-init s2trace fsio; do
+	[ "$stamped" = built ] || ! fresh "$g/$p" "$TOP/guest/$p.c" "$g/stamp" || continue
+	${CROSS}gcc -static -O2 -Wall -Wextra -Werror -o "$g/$p" "$TOP/guest/$p.c"
+done
 for p in s2bench soak; do
+	[ "$stamped" = built ] || ! fresh "$g/$p" "$TOP/guest/$p.c" "$TOP"/guest/lib/* "$g/stamp" || continue
 	${CROSS}gcc -static -O2 -Wall -Werror -std=gnu99 -I"$src/tools/include" \
 		-I"$src/tools/arch/arm64/include" -I"$kst/include" -I"$kst/include/aarch64" -I"$kst/.." \
 		-I"$TOP/guest/lib" -isystem "$g/hdr/include" -o "$g/$p" "$TOP/guest/$p.c" "$TOP"/guest/lib/*.c \
@@ -88,5 +101,5 @@ for p in s2bench soak; do
 done
 
 # A selftest that did not build is named when a plan needs it (plan_files).
-echo "$want" > "$g/stamp"
+[ "$stamped" = "up to date" ] || echo "$want" > "$g/stamp"
 note "guest user space $stamped in $g"
