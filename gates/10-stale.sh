@@ -16,11 +16,13 @@ fi
 tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
 if ! err=$("$TOP/scripts/export.sh" "$tmp" 2>&1); then
 	echo "FAIL: patches/ is stale: $err"
-elif ! d=$(diff -r "$TOP/patches" "$tmp") && tree_behind; then
-	echo "PASS: patches/ not stale: it changed since $TREE was made from it (a pull); make and gate 20 import it again"
-elif [ -n "$d" ]; then
-	echo "$d" | head -n 20
-	echo "FAIL: patches/ is stale: $TREE differs (run 'make export', or 'make tree FORCE=1' to drop the tree's changes)"
+elif ! d=$(diff -r "$TOP/patches" "$tmp"); then
+	if tree_behind; then
+		echo "PASS: patches/ not stale: it changed since $TREE was made from it (a pull); make and gate 20 import it again"
+	else
+		echo "$d" | head -n 20
+		echo "FAIL: patches/ is stale: $TREE differs (run 'make export', or 'make tree FORCE=1' to drop the tree's changes)"
+	fi
 else
 	echo "PASS: patches/ matches the series in $TREE"
 fi

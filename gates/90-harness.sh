@@ -84,7 +84,7 @@ git -C "$fake" checkout -qb v4
 echo two >> "$fake/f" && git -C "$fake" commit -qam "fake: one patch"
 git -C "$fake" config branch.v4.description "$(printf 'fake\n\ncover')"
 stale() { NC_TREE=$fake bash "$TOP/gates/10-stale.sh" | grep -v mirrored; }
-synced() { NC_TREE=$fake bash -c '. "$1/scripts/lib.sh"; git -C "$TREE" config nc.synced "$(tree_state)"' _ "$TOP"; }
+synced() { NC_TREE=$fake bash -c '. "$1/scripts/lib.sh"; tree_synced' _ "$TOP"; }
 verdict() { # verdict NAME WANT(PASS|FAIL)
 	local out; out=$(stale)
 	if echo "$out" | grep -q "^$2: patches/"; then

@@ -51,9 +51,8 @@ build_selftests() {
 # unpacked, never installed.
 fetch_busybox() {
 	local v tmp lists
-	# apt-cache takes seconds with two architectures' lists: ask it only
-	# when the lists changed (as scripts/realvmm-fetch.sh does).
-	lists=$(find /var/lib/apt/lists -maxdepth 1 -name '*Packages*' -printf '%T@ %f\n' 2>/dev/null | sort | sha256sum | cut -c1-16)
+	# Ask apt-cache only when apt's lists changed.
+	lists=$(apt_lists_id)
 	[ ! -x "$g/busybox" ] || [ "$(cat "$g/busybox.lists" 2>/dev/null)" != "$lists" ] || return 0
 	v=$(apt-cache show --no-all-versions busybox-static:arm64 2>/dev/null | sed -n 's/^Version: //p')
 	[ -n "$v" ] || die "no busybox-static:arm64 in apt's lists (run: make deps)"

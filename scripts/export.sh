@@ -42,5 +42,5 @@ note "exported $n patches and a cover letter to $out"
 # The files the series adds, mirrored at their kernel paths (patches/ only).
 if [ "$out" -ef "$TOP/patches" ]; then
 	"$TOP/scripts/mirror.py" write
-	git config nc.synced "$(tree_state)"
+	tree_synced
 fi

@@ -29,6 +29,14 @@ export CCACHE_DEPEND=${CCACHE_DEPEND:-true}
 
 die() { echo "error: $*" >&2; exit 1; }
 
+# apt_lists_id: a fingerprint of apt's package lists (names and times).
+# Asking apt what it would fetch takes seconds with two architectures'
+# lists; its answer can only change when this does.
+apt_lists_id() {
+	find /var/lib/apt/lists -maxdepth 1 -name '*Packages*' -printf '%T@ %f\n' 2>/dev/null |
+		sort | sha256sum | cut -c1-16
+}
+
 # tree_state: the series' last commit in $TREE and a hash of its cover
 # letter text. tree.sh and export.sh record it as nc.synced whenever the
 # tree and patches/ agree; a tree still in that state (and with no
@@ -37,6 +45,9 @@ die() { echo "error: $*" >&2; exit 1; }
 tree_state() {
 	printf '%s %s\n' "$(git -C "$TREE" rev-parse "$REV")" \
 		"$(git -C "$TREE" config "branch.$REV.description" | sha256sum | cut -c1-16)"
+}
+tree_synced() { # record that $TREE and patches/ agree now
+	git -C "$TREE" config nc.synced "$(tree_state)"
 }
 tree_behind() { # true when $TREE is as last synced with patches/ and clean
 	[ "$(tree_state)" = "$(git -C "$TREE" config nc.synced || true)" ] &&

@@ -36,8 +36,8 @@ if ! dpkg --print-foreign-architectures | grep -qx arm64; then
 	apt-get update -q >/dev/null || die "apt-get update failed"
 fi
 # Resolving takes apt a few seconds; the closure can only change when apt's
-# lists do, so an unchanged list (by time stamp) means nothing to do.
-lists=$(find /var/lib/apt/lists -maxdepth 1 -name '*Packages*' -printf '%T@ %f\n' 2>/dev/null | sort | sha256sum | cut -c1-16)
+# lists do, so unchanged lists mean nothing to do.
+lists=$(apt_lists_id)
 if [ -x "$root/usr/bin/qemu-system-aarch64" ] && [ -f "$dir/stamp" ] &&
    [ "$(cat "$dir/lists" 2>/dev/null)" = "$lists" ]; then
 	note "realvmm: apt's lists unchanged since $root was unpacked: up to date"

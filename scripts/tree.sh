@@ -16,7 +16,7 @@ if git rev-parse -q --verify refs/heads/v4 >/dev/null; then
 	trap 'rm -rf "$tmp"' EXIT
 	if "$TOP/scripts/export.sh" "$tmp" >/dev/null 2>&1 && diff -rq "$tmp" "$TOP/patches" >/dev/null; then
 		git checkout -q v4
-		git config nc.synced "$(tree_state)"
+		tree_synced
 		note "$TREE already holds patches/ on branch v4 ($(git rev-parse --short v4))"
 		exit 0
 	fi
@@ -34,5 +34,5 @@ git checkout -q -f -B v4 base
 git clean -fdq
 "$TOP/scripts/apply.sh" "$TREE" >/dev/null
 git config branch.v4.description "$("$TOP/scripts/cover.py" "$cover")"
-git config nc.synced "$(tree_state)"
+tree_synced
 note "$TREE: v4 = base + $(git rev-list --count base..v4) patches ($(git rev-parse --short HEAD))"
