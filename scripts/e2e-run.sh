@@ -8,7 +8,6 @@
 # other than 4k, it is part of the log names (e2e-COLUMN-VARIANT-KERNEL).
 # Exit status 1 if a boot failed, timed out or was not its column.
 . "$(dirname "$0")/lib.sh"
-mkdir -p "$BUILD/logs"
 cpio=$(plan_cpio e2e)
 cols=("$@")
 [ ${#cols[@]} -gt 0 ] || cols=(vhe nvhe protected nofwb)

@@ -10,7 +10,7 @@ realvmm_boot() { # realvmm_boot COLUMN KERNEL
 		"$BUILD/realvmm/$2.cpio" "$1" "$BUILD/logs/realvmm-$1-$2.log" 900 || true
 }
 start=$SECONDS
-mkdir -p "$BUILD/logs"
+mkdir -p "$BUILD/logs"  # for the .out files below; qemu-boot.sh makes its own
 stage "dependencies" "$TOP/scripts/deps.sh"
 stage "base tree + series (git am)" "$TOP/scripts/tree.sh"
 stage "kernel series/4k" "$TOP/scripts/kernel.sh" build series

@@ -48,6 +48,7 @@ esac
 [ -f "$initrd" ] || { echo "error: no initramfs $initrd" >&2; exit 1; }
 [ $kunit = 1 ] || mode="$mode kunit.enable=0"
 rm -f "$log"
+mkdir -p "$(dirname "$log")"
 
 set +e
 timeout --kill-after=10 "$timeout" qemu-system-aarch64 \
