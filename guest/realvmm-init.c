@@ -2,9 +2,10 @@
 /*
  * /init of the nested guest (L2) of the real-stack test: stock QEMU in the
  * test host passes an ivshmem device through with vfio-pci, and this runs
- * the ONE case that the kernel command line names against its BAR 2, prints
- * KTAP and powers off. The command line says:
- *   realvmm.case=NAME      the case (required)
+ * the cases that the kernel command line names against its BAR 2, in that
+ * order, prints KTAP ("# realvmm: running NAME" before each) and powers
+ * off. The command line says:
+ *   realvmm.case=NAME[,NAME...]  the cases (required; at most MAX_CASES)
  *   realvmm.id=VVVV:DDDD   the device, default 1af4:1110 (ivshmem); the
  *                          first one found is used
  *   realvmm.bar=N          its memory BAR, default 2
@@ -33,7 +34,8 @@
  * A fault is a SIGBUS (or SIGSEGV), caught, and reported with the faulting
  * instruction. Kernel cases (kern-*) load /bin/realvmm_wc.ko with
  * finit_module(2) and "case=NAME"; the module prints its own findings and
- * fails to load when the case fails (see guest/realvmm-mod/realvmm_wc.c).
+ * fails to load when the case fails (see guest/realvmm-mod/realvmm_wc.c),
+ * and is unloaded after a case it passed, for the next one.
  *
  * Every finding is a "# realvmm: CASE: STEP: RESULT" line, RESULT starting
  * with "completed" or "fault"; scripts/realvmm.py reads them.
@@ -60,6 +62,7 @@
 #define LOAD_OFF 0x1001		/* where the unaligned load reads */
 #define STORE_OFF 0x2003	/* where the unaligned store writes */
 #define DC_ZVA 0xd50b7420	/* "dc zva, xN" without its register */
+#define MAX_CASES 16
 
 struct bar {
 	char dir[300];		/* the device's sysfs directory */
@@ -71,7 +74,9 @@ struct bar {
 };
 
 /* What the kernel command line asks for. */
-static const char *case_name = "none";
+static const char *case_name = "none";	/* the case running */
+static char *cases[MAX_CASES];
+static int n_cases;
 static unsigned int want_vendor = 0x1af4, want_device = 0x1110;
 static int bar_index = 2;
 static size_t max_len;		/* 0: the whole BAR */
@@ -409,6 +414,10 @@ static int run_kernel(void)
 	if (ret)
 		printf("# realvmm: %s: finit_module: %s\n", case_name, strerror(errno));
 	close(fd);
+	if (!ret && syscall(SYS_delete_module, "realvmm_wc", O_NONBLOCK)) {
+		printf("# realvmm: %s: delete_module: %s\n", case_name, strerror(errno));
+		ret = -1;
+	}
 	return ret != 0;
 }
 
@@ -490,7 +499,7 @@ static int open_bar(struct bar *b)
 static int parse_cmdline(void)
 {
 	static char buf[1024];
-	char *word, *save;
+	char *word, *save, *list = NULL;
 	FILE *f = fopen("/proc/cmdline", "r");
 
 	if (!f || !fgets(buf, sizeof(buf), f))
@@ -499,7 +508,7 @@ static int parse_cmdline(void)
 		fclose(f);
 	for (word = strtok_r(buf, " \n", &save); word; word = strtok_r(NULL, " \n", &save)) {
 		if (!strncmp(word, "realvmm.case=", 13))
-			case_name = word + 13;
+			list = word + 13;
 		else if (!strncmp(word, "realvmm.id=", 11) &&
 			 sscanf(word + 11, "%x:%x", &want_vendor, &want_device) != 2)
 			printf("# realvmm: %s is not realvmm.id=VENDOR:DEVICE\n", word);
@@ -508,14 +517,30 @@ static int parse_cmdline(void)
 		else if (!strncmp(word, "realvmm.len=", 12))
 			max_len = strtoul(word + 12, NULL, 0);
 	}
-	return strcmp(case_name, "none") ? 0 : -1;
+	for (word = list ? strtok_r(list, ",", &save) : NULL; word;
+	     word = strtok_r(NULL, ",", &save)) {
+		if (n_cases == MAX_CASES) {
+			printf("# realvmm: more than %d cases\n", MAX_CASES);
+			return -1;
+		}
+		cases[n_cases++] = word;
+	}
+	return n_cases ? 0 : -1;
+}
+
+static void close_bar(struct bar *b)
+{
+	if (b->wc != MAP_FAILED && b->wc)
+		munmap(b->wc, b->len);
+	if (b->dev != MAP_FAILED && b->dev)
+		munmap(b->dev, b->len);
 }
 
 int main(void)
 {
 	struct sigaction sa = { .sa_sigaction = on_fault, .sa_flags = SA_SIGINFO };
 	struct bar b;
-	int failed = 1;
+	int failed, i;
 
 	mkdir("/proc", 0755);
 	mkdir("/sys", 0755);
@@ -530,14 +555,26 @@ int main(void)
 	sigaction(SIGBUS, &sa, NULL);
 	sigaction(SIGSEGV, &sa, NULL);
 
-	printf("TAP version 13\n1..1\n");
-	if (parse_cmdline())
-		printf("# realvmm: no realvmm.case= on the kernel command line\n");
-	else if (!strncmp(case_name, "kern-", 5))
-		failed = run_kernel();
-	else if (!open_bar(&b))
-		failed = run_user(&b);
-	printf("%sok 1 %s\n", failed ? "not " : "", case_name);
+	printf("TAP version 13\n");
+	if (parse_cmdline()) {
+		printf("1..1\n# realvmm: no realvmm.case= on the kernel command line\n");
+		printf("not ok 1 none\n");
+		failed = 1;
+	} else {
+		printf("1..%d\n", n_cases);
+	}
+	for (i = 0; i < n_cases; i++) {
+		case_name = cases[i];
+		printf("# realvmm: running %s\n", case_name);
+		if (!strncmp(case_name, "kern-", 5)) {
+			failed = run_kernel();
+		} else {
+			b = (struct bar){ 0 };
+			failed = open_bar(&b) || run_user(&b);
+			close_bar(&b);
+		}
+		printf("%sok %d %s\n", failed ? "not " : "", i + 1, case_name);
+	}
 	fflush(stdout);
 	sync();
 	reboot(RB_POWER_OFF);

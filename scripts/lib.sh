@@ -64,6 +64,40 @@ stage() {
 	STAGES+=("$(printf '%-36s %5ss' "$name" $((SECONDS - t0)))")
 	return $rc
 }
+# stage_bg NAME CMD...: start CMD as a stage that runs in the background,
+# next to others; its output is kept until stage_wait. stage_wait NAME:
+# wait for them all, print each one's output in the order they were
+# started, and list NAME with the time it took (the wall time of the
+# overlap), then each background stage with its own time, marked "||".
+# Fails if one of them failed.
+BG_NAMES=() BG_PIDS=() BG_OUTS=() BG_T0=
+stage_bg() {
+	local name=$1 out; shift
+	out=$(mktemp)
+	[ -n "$BG_T0" ] || BG_T0=$SECONDS
+	(
+		t0=$SECONDS rc=0
+		"$@" || rc=$?
+		echo $((SECONDS - t0)) > "$out.time"
+		exit $rc
+	) >"$out" 2>&1 &
+	BG_NAMES+=("$name") BG_PIDS+=($!) BG_OUTS+=("$out")
+}
+stage_wait() {
+	local name=$1 i r rc=0 lines=()
+	for i in "${!BG_PIDS[@]}"; do
+		r=0
+		wait "${BG_PIDS[$i]}" || r=$?
+		note "${BG_NAMES[$i]}"
+		cat "${BG_OUTS[$i]}"
+		lines+=("$(printf '  || %-31s %5ss' "${BG_NAMES[$i]}" "$(cat "${BG_OUTS[$i]}.time" 2>/dev/null || echo '?')")")
+		[ $r = 0 ] || { echo "FAILED: ${BG_NAMES[$i]} (exit status $r)" >&2; rc=$r; }
+		rm -f "${BG_OUTS[$i]}" "${BG_OUTS[$i]}.time"
+	done
+	STAGES+=("$(printf '%-36s %5ss' "$name" $((SECONDS - BG_T0)))" "${lines[@]}")
+	BG_NAMES=() BG_PIDS=() BG_OUTS=() BG_T0=
+	return $rc
+}
 print_stages() { # print_stages [START]: the stage times, and the total since START
 	echo "Stage times:"
 	printf '  %s\n' "${STAGES[@]}"

@@ -7,7 +7,9 @@
       those that depend on the series, which must stop L2 (L1's QEMU
       reports "kvm run failed", one "Unsupported FSC" in L1's log, and
       realvmm-run stops QEMU); the Device cases must fault inside L2 on
-      both kernels. A missing case, a crash or a timeout fails.
+      both kernels. A missing case, a crash or a timeout fails. Cases that
+      cannot stop L2 share one L2 boot; a case that stops L2 on the base
+      must have one of its own (the plan's one-boot line must not hold it).
   realvmm.py table COLUMN BASE_LOG SERIES_LOG
       cases x series / base
 
@@ -52,26 +54,48 @@ class Case:
         self.faults = []        # steps L2 reported as faulting
         self.notes = []         # other findings worth a table cell
         self.crash = None
+        self.boot_with = []     # the other cases of its L2 boot
 
 
 def parse(path):
-    """{case: Case} from one L1 console log, or None if it cannot be read."""
+    """{case: Case} from one L1 console log, or None if it cannot be read.
+
+    A plan line runs one case (named as the case) or several in one L2
+    boot (realvmm-run -1): then realvmm-run's "starting" line lists them
+    (realvmm.case=A,B,...), L2 says which one it runs, and what happens
+    in between belongs to that case; the first one until L2 says.
+    """
     try:
         text = open(path, errors="replace").read()
     except OSError:
         return None
-    cases, cur, name = {}, None, None
+    cases, section, batch, cur = {}, None, [], None
     for line in text.splitlines():
         line = line.rstrip("\r")
         m = re.match(r"# plan-init: running (\S+)$", line)
         if m:
-            name = m.group(1)
-            cur = cases.setdefault(name, Case())
+            section, batch, cur = m.group(1), [], None
+            if section in CASES:
+                batch = [section]
+                cur = cases.setdefault(section, Case())
             continue
         m = re.match(r"(not ok|ok) \d+ (\S+)", line)
-        if m and m.group(2) in cases:
-            cases[m.group(2)].plan = m.group(1) == "ok"
-            cur = None
+        if m and section and m.group(2) == section:
+            for name in batch:
+                # One case: plan-init's verdict. Several: plan-init saw
+                # them end; realvmm-run's verdicts say which passed.
+                cases[name].plan = (m.group(1) == "ok" if batch == [section]
+                                    else cases[name].runner is not None)
+            section, batch, cur = None, [], None
+            continue
+        if section is None:
+            continue
+        m = re.match(r"# realvmm-run: \S+: starting .* realvmm\.case=(\S+)", line)
+        if m and section not in CASES:
+            batch = m.group(1).split(",")
+            for name in batch:
+                cases.setdefault(name, Case()).boot_with = [n for n in batch if n != name]
+            cur = cases[batch[0]]
             continue
         if cur is None:
             continue
@@ -79,27 +103,31 @@ def parse(path):
             cur.fsc += 1
         if line.startswith("# L2: "):
             l2 = line[len("# L2: "):]
-            m = re.match(rf"(not )?ok 1 {re.escape(name)}$", l2)
-            if m:
-                cur.l2 = m.group(1) is None
-            m = re.search(rf"realvmm(?:_wc)?: {re.escape(name)}: (.*?): (fault|faulted)", l2)
-            if m:
-                cur.faults.append(m.group(1))
+            m = re.match(r"# realvmm: running (\S+)$", l2)
+            if m and m.group(1) in batch:
+                cur = cases[m.group(1)]
+            m = re.match(r"(not )?ok \d+ (\S+)$", l2)
+            if m and m.group(2) in batch:
+                cases[m.group(2)].l2 = m.group(1) is None
+            m = re.search(r"realvmm(?:_wc)?: (\S+): (.*?): (fault|faulted)", l2)
+            if m and m.group(1) in batch:
+                cases[m.group(1)].faults.append(m.group(2))
             if "on Device: completes" in l2:
                 cur.notes.append("dc zva completes")
             if CRASH.search(l2) and not cur.crash:
                 cur.crash = l2
         elif line.startswith("# qemu: ") and "kvm run failed" in line:
             cur.kvm_failed = line[len("# qemu: "):]
-        m = re.match(rf"# realvmm-run: {re.escape(name)}: L1 QEMU "
+        m = re.match(r"# realvmm-run: \S+: L1 QEMU "
                      r"(?:exited with (status \d+)|killed by (signal \d+)) after ([\d.]+)s", line)
         if m:
-            cur.exit = m.group(1) or m.group(2)
-            cur.secs = float(m.group(3))
-        m = re.match(rf"# (not ok|ok) 1 {re.escape(name)}(?: # (.*))?$", line)
-        if m:
-            cur.runner = m.group(1) == "ok"
-            cur.why = m.group(2) or ""
+            for name in batch:
+                cases[name].exit = m.group(1) or m.group(2)
+                cases[name].secs = float(m.group(3))
+        m = re.match(r"# (not ok|ok) \d+ (\S+)(?: # (.*))?$", line)
+        if m and m.group(2) in batch:
+            cases[m.group(2)].runner = m.group(1) == "ok"
+            cases[m.group(2)].why = m.group(3) or ""
     return cases
 
 
@@ -137,6 +165,9 @@ def check(case, kernel, c):
     """Why c breaks what kernel (series or base) must show, or None."""
     _, depends, faults = CASES[case]
     o = outcome(c)
+    if depends and c and c.boot_with:
+        return (f"{kernel}: shares its L2 boot with {', '.join(c.boot_with)}; it stops L2 "
+                "on the base and needs a boot of its own (tests/realvmm.plan)")
     if kernel == "base" and depends:
         if o != "stopped":
             return f"base must stop L2 at the first unaligned access, got {describe(c)}"
