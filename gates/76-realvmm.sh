@@ -3,7 +3,8 @@
 # test host (L1), the first ivshmem passed through with vfio-pci to a Linux
 # guest (L2, the same kernel) that maps its BAR write-combining, from user
 # space (sysfs resource2_wc, glibc's memcpy()/memset()) and from a kernel
-# module (pci_iomap_wc()), and Device for comparison; one L2 boot per case
+# module (pci_iomap_wc()), and Device for comparison; one shared L2 boot for
+# the cases that cannot stop L2, one each for those that can
 # (tests/realvmm.plan). In each column, on the base and on the series:
 #  - the boot finishes its plan, and L1's kernel log is clean, with exactly
 #    the "Unsupported FSC" lines the base's cases provoke: one for each case

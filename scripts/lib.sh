@@ -64,17 +64,18 @@ stage() {
 	STAGES+=("$(printf '%-36s %5ss' "$name" $((SECONDS - t0)))")
 	return $rc
 }
-# stage_bg NAME CMD...: start CMD as a stage that runs in the background,
-# next to others; its output is kept until stage_wait. stage_wait NAME:
-# wait for them all, print each one's output in the order they were
-# started, and list NAME with the time it took (the wall time of the
-# overlap), then each background stage with its own time, marked "||".
-# Fails if one of them failed.
-BG_NAMES=() BG_PIDS=() BG_OUTS=() BG_T0=
+# stage_bg NAME CMD...: start CMD as a stage that runs in the background
+# while the job goes on (for what waits on the network or the disk, not on
+# the CPU: the kernel builds alone keep both cores busy); its output is kept
+# until stage_wait. stage_wait: wait for the background stages, print each
+# one's output in the order they were started, and list each with its own
+# time, marked "||" (it overlapped the stages listed before it). Fails if
+# one of them failed.
+BG_NAMES=() BG_PIDS=() BG_OUTS=()
 stage_bg() {
 	local name=$1 out; shift
 	out=$(mktemp)
-	[ -n "$BG_T0" ] || BG_T0=$SECONDS
+	note "$name: started in the background (its output follows when it is waited for)"
 	(
 		t0=$SECONDS rc=0
 		"$@" || rc=$?
@@ -84,18 +85,17 @@ stage_bg() {
 	BG_NAMES+=("$name") BG_PIDS+=($!) BG_OUTS+=("$out")
 }
 stage_wait() {
-	local name=$1 i r rc=0 lines=()
+	local i r rc=0
 	for i in "${!BG_PIDS[@]}"; do
 		r=0
 		wait "${BG_PIDS[$i]}" || r=$?
-		note "${BG_NAMES[$i]}"
+		note "${BG_NAMES[$i]} (in the background)"
 		cat "${BG_OUTS[$i]}"
-		lines+=("$(printf '  || %-31s %5ss' "${BG_NAMES[$i]}" "$(cat "${BG_OUTS[$i]}.time" 2>/dev/null || echo '?')")")
+		STAGES+=("$(printf '|| %-33s %5ss' "${BG_NAMES[$i]}" "$(cat "${BG_OUTS[$i]}.time" 2>/dev/null || echo '?')")")
 		[ $r = 0 ] || { echo "FAILED: ${BG_NAMES[$i]} (exit status $r)" >&2; rc=$r; }
 		rm -f "${BG_OUTS[$i]}" "${BG_OUTS[$i]}.time"
 	done
-	STAGES+=("$(printf '%-36s %5ss' "$name" $((SECONDS - BG_T0)))" "${lines[@]}")
-	BG_NAMES=() BG_PIDS=() BG_OUTS=() BG_T0=
+	BG_NAMES=() BG_PIDS=() BG_OUTS=()
 	return $rc
 }
 print_stages() { # print_stages [START]: the stage times, and the total since START
@@ -182,7 +182,7 @@ unpack_tree() {
 	local tarball=$1 pkg=$2 version=$3 dir=$4
 	rm -rf "$dir" "$dir.tmp"
 	mkdir -p "$dir.tmp"
-	tar -xJf "$tarball" -C "$dir.tmp"
+	tar -I "xz -T0" -xf "$tarball" -C "$dir.tmp"  # Debian's tarball has many xz blocks
 	mv "$dir.tmp/$pkg" "$dir"
 	rmdir "$dir.tmp"
 	(

@@ -3,7 +3,7 @@
 # KERNEL (base, series), build/realvmm/KERNEL.cpio: the test host boots
 # KERNEL with it, and runs tests/realvmm.plan with guest/plan-init as /init:
 # guest/realvmm-run starts Debian's qemu-system-aarch64 (build/realvmm/root,
-# scripts/realvmm-fetch.sh) once per case, with the same KERNEL as the nested
+# scripts/realvmm-fetch.sh) once per plan line, with the same KERNEL as the nested
 # guest and build/realvmm/KERNEL-l2.cpio as its initramfs
 # (guest/realvmm-init.c as /init, the test module guest/realvmm-mod built
 # against KERNEL in /bin).

@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
 # tests/harness/run.sh: self-tests of the harness itself, on the build host
 # (python3 and the host gcc; no root, no kernel, no QEMU; a few seconds).
-#  - guest/plan-init.c builds warning-free, statically, with the host gcc
-#    (and with aarch64-linux-gnu-gcc where installed), and its real parser
-#    and relay pass tests/harness/plan-init-test.c;
-#  - scripts/kunit_log.py, scripts/e2e.py and scripts/guest-log.py pass on
+#  - guest/plan-init.c and guest/realvmm-run.c build warning-free,
+#    statically, with the host gcc (and, with guest/realvmm-init.c, with
+#    aarch64-linux-gnu-gcc where installed); plan-init's real parser and
+#    relay pass tests/harness/plan-init-test.c; realvmm-run refuses bad
+#    arguments with its usage;
+#  - scripts/kunit_log.py, e2e.py, regress.py, realvmm.py and guest-log.py pass on
 #    real logs (tests/harness/fixtures/) and fail on each broken copy
 #    (tests/harness/test_scripts.py).
 # One line per check, "PASS: harness: WHAT" or "FAIL: harness: WHAT (WHY)";
@@ -32,9 +34,22 @@ build() {
 }
 
 build guest/plan-init.c gcc "$top/guest/plan-init.c" "$tmp/plan-init.host"
+build guest/realvmm-run.c gcc "$top/guest/realvmm-run.c" "$tmp/realvmm-run.host"
 if command -v aarch64-linux-gnu-gcc >/dev/null; then
 	build guest/plan-init.c aarch64-linux-gnu-gcc "$top/guest/plan-init.c" "$tmp/plan-init-arm64"
+	build guest/realvmm-run.c aarch64-linux-gnu-gcc "$top/guest/realvmm-run.c" "$tmp/realvmm-run-arm64"
+	build guest/realvmm-init.c aarch64-linux-gnu-gcc "$top/guest/realvmm-init.c" "$tmp/realvmm-init-arm64"
 fi
+# realvmm-run refuses what it cannot run, with its usage.
+for args in "" "0000:00:01.0" "-t 0 0000:00:01.0 c" "-1 0000:00:01.0 a b c d e f g h i j k l m n o p q"; do
+	# shellcheck disable=SC2086
+	if "$tmp/realvmm-run.host" $args >"$tmp/rr.out" 2>&1; then rc=0; else rc=$?; fi
+	if [ "$rc" = 2 ] && grep -q '^usage: realvmm-run' "$tmp/rr.out"; then
+		say "PASS: harness: realvmm-run '$args': usage, exit 2"
+	else
+		say "FAIL: harness: realvmm-run '$args': usage, exit 2 (exit $rc: $(head -c 200 "$tmp/rr.out"))"
+	fi
+done
 
 # The selftest's real output, as plan-init relayed it, to relay again.
 sed -n '/^# plan-init: running vfio_bar_memattr$/,/^\(not \)\?ok [0-9]* vfio_bar_memattr/p' \
@@ -45,6 +60,25 @@ if build tests/harness/plan-init-test.c gcc "$here/plan-init-test.c" "$tmp/plan-
 	rc=${PIPESTATUS[0]}
 	[ "$rc" = 0 ] || grep -q '^FAIL' "$out" ||
 		say "FAIL: harness: plan-init-test ran to its end (exit $rc)"
+fi
+
+# Background stages (scripts/lib.sh): one that fails fails the job, after
+# the others ended, and every one is listed with its own time.
+bg=$(bash -c '. "$1/scripts/lib.sh"; stage_bg ok sleep 1; stage_bg bad bash -c "echo why; exit 3"
+	stage_bg late sleep 2; stage_wait; echo reached' _ "$top" 2>&1)
+if [ $? = 3 ] && ! grep -q reached <<<"$bg" && grep -q '^why' <<<"$bg" &&
+   grep -q 'FAILED: bad (exit status 3)' <<<"$bg"; then
+	say "PASS: harness: a failing background stage fails the job with its output"
+else
+	say "FAIL: harness: a failing background stage fails the job with its output ($(tr '\n' ' ' <<<"$bg" | head -c 300))"
+fi
+bg=$(bash -c '. "$1/scripts/lib.sh"; stage_bg one sleep 2; stage_bg two true; stage fg sleep 1
+	stage_wait; print_stages' _ "$top" 2>&1)
+if grep -Eq '^  fg +1s$' <<<"$bg" && grep -Eq '^  \|\| one +2s$' <<<"$bg" &&
+   grep -Eq '^  \|\| two +0s$' <<<"$bg"; then
+	say "PASS: harness: a background stage is listed with its own time"
+else
+	say "FAIL: harness: a background stage is listed with its own time ($(tr '\n' ' ' <<<"$bg" | head -c 300))"
 fi
 
 python3 "$here/test_scripts.py" "$tmp" "$tmp/pi/mixed.out" | tee -a "$out"

@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
 """Self-tests of the harness's log readers: scripts/kunit_log.py,
-scripts/e2e.py and scripts/guest-log.py, run as the gates run them, on
+scripts/e2e.py, scripts/regress.py, scripts/realvmm.py and
+scripts/guest-log.py, run as the gates run them, on
 real console logs (tests/harness/fixtures/, trimmed copies of a real run)
 and on copies broken in one way each. Every broken copy must make its
 script fail, and every real one must pass, or the check proves nothing.
@@ -372,6 +373,71 @@ def test_regress():
                 "regress.py", ["judge", "vhe", plan, *both], r"memslot_perf_test: base fail, series fail, and the plan lists no reason")
 
 
+# --- scripts/realvmm.py -----------------------------------------------------
+
+def test_realvmm():
+    """scripts/realvmm.py, the real-stack gate's verdict (gates/76): the
+    plan's shared L2 boot (realvmm-run -1) and the cases with their own."""
+    base, series = fixture("realvmm-vhe-base.log"), fixture("realvmm-vhe-series.log")
+    b, s = write("realvmm-base.log", base), write("realvmm-series.log", series)
+    rc, out = run("realvmm.py", "judge", "vhe", b, s)
+    check(rc == 0 and out.count("PASS: ") == 10 and "FAIL" not in out,
+          "realvmm.py: the real vhe runs pass (10 cases, 6 of them in one L2 boot)", out[-300:])
+    crlf = write("realvmm-series-crlf.log", series.replace("\n", "\r\n"))
+    rc, out = run("realvmm.py", "judge", "vhe", b, crlf)
+    check(rc == 0 and out.count("PASS: ") == 10, "realvmm.py: reads CRLF consoles the same",
+          out[-300:])
+    expect_fail("realvmm.py: the logs swapped (the base passing what needs the series) fail",
+                "realvmm.py", ["judge", "vhe", s, b],
+                r"FAIL: realvmm vhe user-wc-memcpy: .*base must stop L2")
+    # L2 stops in the fifth case of the shared boot: that case fails, the
+    # one after it was not run and fails, the four before it still pass.
+    stop = sub(series, r"^(# L2: # realvmm: running kern-dev-memcpy)$",
+               r"\1\n[   33.1] kvm [40]: Unsupported FSC: EC=0x24 xFSC=0x21 ESR_EL2=0x92000061\n"
+               r"# qemu: error: kvm run failed Bad address")
+    stop = sub(stop, r"^# (ok 5 kern-dev-memcpy)$",
+               r"# not ok 5 kern-dev-memcpy # KVM_RUN failed in L1 (kvm run failed): L2 stopped")
+    stop = sub(stop, r"^# (ok 6 kern-dev-unaligned)$",
+               r"# not ok 6 kern-dev-unaligned # not run: L2 stopped in an earlier case")
+    stop = sub(stop, r"^# L2: ok 5 kern-dev-memcpy\n", "")
+    stop = sub(stop, r"^# L2: ok 6 kern-dev-unaligned\n", "")
+    rc, out = run("realvmm.py", "judge", "vhe", b, write("realvmm-series-stop.log", stop))
+    check(rc != 0 and re.search(r"FAIL: realvmm vhe kern-dev-memcpy: series must pass, got stopped", out)
+          and re.search(r"FAIL: realvmm vhe kern-dev-unaligned: series must pass, got fail: not run", out)
+          and "PASS: realvmm vhe kern-wc-memcpy" in out and "PASS: realvmm vhe user-dev-memcpy" in out,
+          "realvmm.py: L2 stopped mid-way through the shared boot fails that case and the ones "
+          "after it, and only those", out[-600:])
+    # An "Unsupported FSC" on the base while the shared boot runs a case
+    # that must not provoke one.
+    fsc = sub(base, r"^(# L2: # realvmm: running kern-wc-memcpy)$",
+              r"\1\n[   40.1] kvm [40]: Unsupported FSC: EC=0x24 xFSC=0x21 ESR_EL2=0x92000061")
+    expect_fail("realvmm.py: an 'Unsupported FSC' during a case of the shared boot fails that case",
+                "realvmm.py", ["judge", "vhe", write("realvmm-base-fsc.log", fsc), s],
+                r"FAIL: realvmm vhe kern-wc-memcpy: base: 1 'Unsupported FSC'")
+    # A case that stops L2 on the base must not share a boot.
+    shared = sub(series, r"realvmm\.case=user-dev-memcpy,", "realvmm.case=user-wc-memcpy,user-dev-memcpy,")
+    expect_fail("realvmm.py: a plan that puts a case depending on the series in the shared boot fails",
+                "realvmm.py", ["judge", "vhe", b, write("realvmm-series-shared.log", shared)],
+                r"user-wc-memcpy: series: shares its L2 boot with user-dev-memcpy")
+    # plan-init gave up on the shared boot: no verdicts from realvmm-run.
+    cut = sub(series, r"^# L2: # realvmm: running kern-dev-memcpy\n(.*\n)*?(?=ok \d+ one-boot)",
+              "")
+    cut = sub(cut, r"^ok (\d+) one-boot.*$", r"not ok \1 one-boot # timed out after 300s")
+    rc, out = run("realvmm.py", "judge", "vhe", b, write("realvmm-series-cut.log", cut))
+    check(rc != 0 and re.search(r"FAIL: realvmm vhe kern-dev-memcpy: series must pass", out)
+          and re.search(r"FAIL: realvmm vhe user-dev-memcpy: series must pass", out),
+          "realvmm.py: a shared boot that plan-init timed out fails each of its cases", out[-600:])
+    expect_fail("realvmm.py: a case L2 never reports fails", "realvmm.py",
+                ["judge", "vhe", b, write("realvmm-series-lost.log", sub(
+                    series, r"^# plan-init: running kern-wc-unaligned\n(.*\n)*?ok \d+ kern-wc-unaligned.*\n", ""))],
+                r"FAIL: realvmm vhe kern-wc-unaligned: series must pass, got missing")
+    crash = sub(series, r"^(# L2: # realvmm: running user-dev-memset)$",
+                r"\1\n# L2: [    9.1] Unable to handle kernel paging request at virtual address 0")
+    expect_fail("realvmm.py: an L2 oops in a case of the shared boot fails that case", "realvmm.py",
+                ["judge", "vhe", b, write("realvmm-series-crash.log", crash)],
+                r"FAIL: realvmm vhe user-dev-memset: series must pass, got crash")
+
+
 # --- scripts/guest-log.py ----------------------------------------------------
 
 # One line of each kernel problem, as the kernel prints it.
@@ -481,7 +547,8 @@ def main(argv):
     if len(argv) not in (1, 2):
         sys.exit(__doc__)
     tmpdir = argv[0]
-    for test in (test_kunit, test_e2e, test_e2e_runner, test_regress, test_guest_log):
+    for test in (test_kunit, test_e2e, test_e2e_runner, test_regress, test_realvmm,
+                 test_guest_log):
         try:
             test()
         except Exception as e:          # a broken fixture is a failure too
