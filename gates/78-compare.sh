@@ -4,7 +4,7 @@
 # prints the three-way table base 6.1 / series / upstream 6.12. Every
 # difference between the series and upstream must be expected or
 # explained (scripts/compare.py says which), or this fails.
-. "$(dirname "$0")/../../scripts/lib.sh"
+. "$(dirname "$0")/../scripts/lib.sh"
 log=$BUILD/logs/compare.log
 rc=0
 bash "$TOP/scripts/compare.sh" 2>&1 | tee "$log" || rc=$?
