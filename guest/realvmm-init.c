@@ -557,9 +557,9 @@ int main(void)
 
 	printf("TAP version 13\n");
 	if (parse_cmdline()) {
-		printf("1..1\n# realvmm: no realvmm.case= on the kernel command line\n");
+		printf("1..1\n# realvmm: no usable realvmm.case= on the kernel command line\n");
 		printf("not ok 1 none\n");
-		failed = 1;
+		n_cases = 0;	/* run none of a list that was too long */
 	} else {
 		printf("1..%d\n", n_cases);
 	}
