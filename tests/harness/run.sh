@@ -72,7 +72,12 @@ if [ $? = 3 ] && ! grep -q reached <<<"$bg" && grep -q '^why' <<<"$bg" &&
 else
 	say "FAIL: harness: a failing background stage fails the job with its output ($(tr '\n' ' ' <<<"$bg" | head -c 300))"
 fi
-bg=$(bash -c '. "$1/scripts/lib.sh"; stage_bg one sleep 2; stage_bg two true; stage fg sleep 1
+# The times are bash's SECONDS, which ticks on the wall clock's whole
+# seconds: start just after one, or a stage can be counted a second long.
+bg=$(bash -c '. "$1/scripts/lib.sh"
+	us=$((1020000 - 10#${EPOCHREALTIME#*.}))
+	sleep "$((us / 1000000)).$(printf %06d $((us % 1000000)))"
+	stage_bg one sleep 2; stage_bg two true; stage fg sleep 1
 	stage_wait; print_stages' _ "$top" 2>&1)
 if grep -Eq '^  fg +1s$' <<<"$bg" && grep -Eq '^  \|\| one +2s$' <<<"$bg" &&
    grep -Eq '^  \|\| two +0s$' <<<"$bg"; then
