@@ -14,6 +14,12 @@
 dir=$BUILD/realvmm
 root=$dir/root
 pkg=qemu-system-arm
+# One at a time: make runs this in the background while the kernels build,
+# so a make that stopped on a failed build can leave one still unpacking
+# when the next make starts its own.
+mkdir -p "$dir"
+exec 9>"$dir/.fetch.lock"
+flock 9
 
 # apt as if on an arm64 system with nothing installed: what it would
 # install is then the whole closure, resolved as apt resolves it.
