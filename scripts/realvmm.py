@@ -84,7 +84,7 @@ def parse(path):
             for name in batch:
                 # One case: plan-init's verdict. Several: plan-init saw
                 # them end; realvmm-run's verdicts say which passed.
-                cases[name].plan = (m.group(1) == "ok" if batch == [section]
+                cases[name].plan = (m.group(1) == "ok" if section in CASES
                                     else cases[name].runner is not None)
             section, batch, cur = None, [], None
             continue
