@@ -5,12 +5,15 @@
 #    a question checkpatch asks of every new file; it is accepted only when
 #    get_maintainer.pl shows that MAINTAINERS already covers the file.
 #  - a CHECK whose exact message the cover letter lists with its reason.
-#  - UNKNOWN_COMMIT_ID for a mainline commit that a Fixes: tag names: the
-#    Debian source package has no git history to look it up in. Accepted
-#    only when the cover letter lists the id with the same title as the
-#    patch's own reference to it.
+#  - UNKNOWN_COMMIT_ID for a commit the patch cites: the Debian source
+#    package has no git history to look it up in. Accepted only for ids
+#    that docs/commit-ids.list holds, each with where it was verified.
+# And every commit reference in the cover letter and the commit messages
+# names a listed commit with its exact title (scripts/commit_refs.py).
 . "$(dirname "$0")/../scripts/lib.sh"
 cover=$TOP/patches/0000-cover-letter.patch
+ids_list=$TOP/docs/commit-ids.list
+"$TOP/scripts/commit_refs.py" "$ids_list" "$TOP"/patches/0*.patch || true
 for p in "$TOP"/patches/0*.patch; do
 	case $p in "$cover") continue ;; esac
 	name=$(basename "$p")
@@ -44,12 +47,10 @@ for p in "$TOP"/patches/0*.patch; do
 	ids=0
 	while IFS= read -r id; do
 		[ -n "$id" ] || continue
-		# the patch's own 'id ("title")', and the cover letter naming it
-		ref=$(grep -oE "$id[0-9a-f]* \(\"[^\"]+\"\)" "$p" | head -n 1)
-		if [ -n "$ref" ] && grep -qF -- "$ref" "$cover"; then
+		if grep -qE "^$id[0-9a-f]* \|" "$ids_list"; then
 			ids=$((ids + 1))
 		else
-			unlisted+=("WARNING: Unknown commit id '$id' (not listed with its title in the cover letter)")
+			unlisted+=("WARNING: Unknown commit id '$id' (not in docs/commit-ids.list)")
 		fi
 	done < <(echo "$out" | sed -n "s/^WARNING:UNKNOWN_COMMIT_ID: Unknown commit id '\([0-9a-f]*\)'.*/\1/p" | sort -u)
 	# checkpatch reports an unknown id once per mention
@@ -59,11 +60,11 @@ for p in "$TOP"/patches/0*.patch; do
 		[ ${#unlisted[@]} = 0 ] && [ "${checks:-x}" = "$listed" ]; then
 		extra=; [ -z "$ignore" ] || extra=" (new files covered by MAINTAINERS: $added)"
 		[ "$listed" = 0 ] || extra="$extra ($listed CHECK(s) listed in the cover letter)"
-		[ "$ids" = 0 ] || extra="$extra ($ids mainline commit id(s) listed in the cover letter)"
+		[ "$ids" = 0 ] || extra="$extra ($ids cited commit id(s) from docs/commit-ids.list)"
 		echo "PASS: checkpatch --strict $name$extra"
 	else
 		echo "$out" | grep -E -A3 '^(ERROR|WARNING|CHECK):' || true
-		for c in "${unlisted[@]}"; do echo "not listed in the cover letter: $c"; done
+		for c in "${unlisted[@]}"; do echo "not accepted: $c"; done
 		echo "FAIL: checkpatch --strict $name: $sum"
 	fi
 done

@@ -32,7 +32,9 @@ amake() { # amake ARCH SRC OUT [make args...]
 lint() {
 	local source=$1 arch=$2 f=$3 src=$K/$1/src out=$K/$1/lint-$2
 	local res commit
-	commit=$(git -C "$src" rev-parse --short=12 HEAD)
+	# Keyed on the commit and on the config fragment it is linted with.
+	commit=$(git -C "$src" rev-parse --short=12 HEAD)-$(if [ "$arch" = arm64 ]; then
+		effective_fragment "$src"; else cat "$TOP/config/x86-lint.config"; fi | sha256sum | cut -c1-8)
 	res=$out/$commit-${f//\//_}.txt
 	if [ ! -f "$res" ]; then
 		mkdir -p "$out"
@@ -45,6 +47,12 @@ lint() {
 			amake "$arch" "$src" "$out" KCONFIG_ALLCONFIG="$out/fragment.config" allnoconfig >/dev/null &&
 			amake "$arch" "$src" "$out" prepare >/dev/null 2>&1 ||
 				{ echo "FAIL: make prepare for $arch in $src"; return 1; }
+			# x86-64 is linted as a host with memory encryption (SME/SEV),
+			# where a BAR mapped without pgprot_decrypted() would be wrong.
+			if [ "$arch" = x86_64 ] && ! grep -qx CONFIG_AMD_MEM_ENCRYPT=y "$out/.config"; then
+				echo "FAIL: x86_64 lint config of $1 lacks CONFIG_AMD_MEM_ENCRYPT=y"
+				return 1
+			fi
 			rm -f "$out"/.prepared-*
 			touch "$out/.prepared-$commit"
 		fi
@@ -63,10 +71,17 @@ lint() {
 	sed "s|$src/||" "$res"
 }
 
+# failed OUTPUT KERNEL ARCH FILE: report a lint that did not complete: its own
+# FAIL line, or one saying so. A file that does not compile is a failure
+# of the gate, never a reason to skip the comparison.
+failed() {
+	echo "$1" | grep '^FAIL' || echo "FAIL: $3: $4 could not be linted in $2"
+}
+
 compare() { # compare ARCH FILE
 	local arch=$1 f=$2 b p new
-	b=$(lint base "$arch" "$f") || return 0
-	p=$(lint series "$arch" "$f") || return 0
+	b=$(lint base "$arch" "$f") || { failed "$b" base "$arch" "$f"; return 0; }
+	p=$(lint series "$arch" "$f") || { failed "$p" series "$arch" "$f"; return 0; }
 	new=$(comm -13 <(echo "$b") <(echo "$p") | grep . || true)
 	if [ -z "$new" ]; then
 		echo "PASS: sparse + W=1 ($arch) $f: no new warnings ($(echo -n "$p" | grep -c . || true) also in base)"
@@ -81,6 +96,28 @@ for arch in x86_64 i386; do
 	for f in "${other[@]}"; do compare "$arch" "$f"; done
 done
 
+# The BAR mapping keeps the page protection io_remap_pfn_range() gave it
+# on 6.1, pgprot_decrypted() included: on x86-64 with memory encryption
+# that is a call of cc_mkdec(), so vfio_pci_core.o must refer to it, on
+# the base and with the series. Each mutant in tests/mutants/lint/ whose
+# name says "decrypted" (the series without pgprot_decrypted()) must not.
+decrypted() { # decrypted SOURCE: "yes" or "no", or a FAIL line
+	local f=drivers/vfio/pci/vfio_pci_core.c out=$K/$1/lint-x86_64 r
+	r=$(lint "$1" x86_64 "$f") || { failed "$r" "$1" x86_64 "$f"; return 1; }
+	rm -f "$out/${f%.c}.o"
+	amake x86_64 "$K/$1/src" "$out" "${f%.c}.o" >/dev/null 2>&1 ||
+		{ echo "FAIL: x86_64: ${f%.c}.o does not compile in $1"; return 1; }
+	if nm "$out/${f%.c}.o" | grep -qE '^ +U cc_mkdec$'; then echo yes; else echo no; fi
+}
+for source in base series; do
+	d=$(decrypted "$source") || { echo "$d"; continue; }
+	if [ "$d" = yes ]; then
+		echo "PASS: x86_64 (AMD_MEM_ENCRYPT) $source: BAR mappings are pgprot_decrypted() (vfio_pci_core.o calls cc_mkdec)"
+	else
+		echo "FAIL: x86_64 (AMD_MEM_ENCRYPT) $source: vfio_pci_core.o does not call cc_mkdec: BAR mappings would stay encrypted"
+	fi
+done
+
 # The 32-bit check can fail: each mutant in tests/mutants/lint/ (the series
 # with VM_ALLOW_ANY_UNCACHED a real bit on 32-bit kernels) must give new
 # warnings for i386 in the files it affects.
@@ -92,7 +129,18 @@ for patch in "$TOP"/tests/mutants/lint/*.patch; do
 		continue
 	fi
 	f=drivers/vfio/pci/vfio_pci_core.c
-	b=$(lint base i386 "$f") && p=$(lint "mutant-$name" i386 "$f") || continue
+	case $name in
+	*decrypted*)
+		d=$(decrypted "mutant-$name") || { echo "$d"; continue; }
+		if [ "$d" = no ]; then
+			echo "PASS: lint mutant $name caught: x86_64 vfio_pci_core.o no longer calls cc_mkdec"
+		else
+			echo "FAIL: lint mutant $name not caught: x86_64 vfio_pci_core.o still calls cc_mkdec"
+		fi
+		continue ;;
+	esac
+	b=$(lint base i386 "$f") || { failed "$b" base i386 "$f"; continue; }
+	p=$(lint "mutant-$name" i386 "$f") || { failed "$p" "mutant-$name" i386 "$f"; continue; }
 	new=$(comm -13 <(echo "$b") <(echo "$p") | grep . || true)
 	if [ -n "$new" ]; then
 		echo "PASS: lint mutant $name caught: i386 $f: $(echo "$new" | head -n 1)"

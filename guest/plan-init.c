@@ -347,6 +347,45 @@ static int find_pci(const char *id, int index, char *bdf, size_t size)
 	return -1;
 }
 
+/*
+ * Load vfio-pci and its IOMMU backend the way a Debian host does, with
+ * modprobe (the kernel's modules and busybox as /sbin/modprobe are appended
+ * to the initramfs, see scripts/qemu-boot.sh), unless the kernel has the
+ * driver built in. Returns 0 when the vfio-pci driver is there afterwards.
+ */
+static int load_vfio(void)
+{
+	static const char *const mods[] = { "vfio_iommu_type1", "vfio_pci" };
+	static int loaded;
+	unsigned int i;
+	int status;
+	pid_t pid;
+
+	if (loaded)
+		return 0;
+	if (!access("/sys/bus/pci/drivers/vfio-pci", F_OK)) {
+		printf("# plan-init: vfio-pci is built in\n");
+		loaded = 1;
+		return 0;
+	}
+	for (i = 0; i < sizeof(mods) / sizeof(mods[0]); i++) {
+		fflush(stdout);
+		pid = fork();
+		if (pid == 0) {
+			execl("/sbin/modprobe", "modprobe", mods[i], (char *)NULL);
+			_exit(127);
+		}
+		if (pid < 0 || waitpid(pid, &status, 0) != pid ||
+		    !WIFEXITED(status) || WEXITSTATUS(status)) {
+			printf("# plan-init: modprobe %s failed\n", mods[i]);
+			return -1;
+		}
+		printf("# plan-init: modprobe %s: loaded\n", mods[i]);
+	}
+	loaded = !access("/sys/bus/pci/drivers/vfio-pci", F_OK);
+	return !loaded;
+}
+
 /* Run a '!' line; returns 0 when VAR was set. */
 static int setup(struct test *t)
 {
@@ -366,6 +405,10 @@ static int setup(struct test *t)
 			return -1;
 		}
 	} else if (!strcmp(t->name, "vfio-bind")) {
+		if (load_vfio()) {
+			printf("# plan-init: vfio-bind %s: no vfio-pci driver\n", bdf);
+			return -1;
+		}
 		write_file(dir, "driver/unbind", bdf);	/* if it has a driver */
 		if (write_file(dir, "driver_override", "vfio-pci") ||
 		    write_file("/sys/bus/pci", "drivers_probe", bdf)) {

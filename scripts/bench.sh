@@ -21,16 +21,41 @@ boot() { # boot COLUMN KERNEL N
 	"$TOP/scripts/qemu-boot.sh" -s 64M -m 3G "${image[$2]}" "$cpio" "$1" "$log" 1800 || true
 	logs+=("$log")
 }
-for col in "${cols[@]}"; do
+[ -n "${BIGBAR_ONLY:-}" ] || for col in "${cols[@]}"; do
 	for i in $(seq 1 "${BOOTS:-2}"); do
 		for k in series base; do
 			stage "boot $col $k #$i" boot "$col" "$k" "$i"
 		done
 	done
 done
+
+# Large BARs (guest/bigbar, tests/bigbar.plan), in the vhe column: ivshmem
+# BARs of 1 GiB and 4 GiB, series and base booted alternately, then the
+# series' debug kernel (KASAN, lockdep, ...; the kernel make matrix builds)
+# once at 4 GiB, whose log must hold no soft lockup, RCU stall or hung task.
+stage "kernel series/debug" "$TOP/scripts/kernel.sh" build series/debug
+image[debug]=$("$TOP/scripts/kernel.sh" image series/debug)
+bigcpio=$(plan_cpio bigbar)
+biglogs=()
+bigboot() { # bigboot SIZE KERNEL N
+	local log=$BUILD/logs/bigbar-vhe-$1-$2-$3.log
+	"$TOP/scripts/qemu-boot.sh" -s "$1" -m 2G "${image[$2]}" "$bigcpio" vhe "$log" 1800 || true
+	biglogs+=("$log")
+}
+for size in 1G 4G; do
+	for i in $(seq 1 "${BOOTS:-2}"); do
+		for k in series base; do
+			stage "large BAR $size $k #$i" bigboot "$size" "$k" "$i"
+		done
+	done
+done
+stage "large BAR 4G debug kernel" bigboot 4G debug 1
+
 echo
 rc=0
-"$TOP/scripts/bench.py" "${logs[@]}" || rc=$?
+[ -n "${BIGBAR_ONLY:-}" ] || "$TOP/scripts/bench.py" "${logs[@]}" || rc=$?
+echo
+"$TOP/scripts/bigbar.py" "${biglogs[@]}" || rc=$?
 echo
 print_stages "$start"
 exit $rc

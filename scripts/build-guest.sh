@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # build-guest.sh: the static user space of the test host, in build/guest/:
-#  - our programs (guest/*.c): plan-init, s2trace, fsio, and s2bench and
-#    soak, which link the KVM selftest library and guest/lib;
+#  - our programs (guest/*.c): plan-init, s2trace, fsio; revstress, which
+#    links guest/lib; and s2bench, soak and bigbar, which link the KVM
+#    selftest library and guest/lib;
 #  - the KVM selftests, built from the series' worktree build/k/series/src:
 #    the series' own, and the upstream ones of the regression gate, which
 #    use the selftest library that patch 8 changes; and an install of the
@@ -10,7 +11,8 @@
 #    kernel. They are rebuilt only when the series' commit or the compiler
 #    changed (build/guest/stamp), our programs only when their sources or
 #    the stamp are newer;
-#  - busybox (Debian's busybox-static:arm64), the shell of the runner.
+#  - busybox (Debian's busybox-static:arm64), the shell of the runner, and
+#    as /sbin/modprobe in build/guest/modprobe.cpio.
 . "$(dirname "$0")/lib.sh"
 . "$TOP/scripts/klib.sh"
 g=$BUILD/guest
@@ -73,6 +75,11 @@ fetch_busybox() {
 
 install -m 755 "$TOP/guest/kselftest-e2e.sh" "$g/kselftest-e2e"
 fetch_busybox
+# /sbin/modprobe for every test host: busybox's, in a cpio that qemu-boot.sh
+# appends to the initramfs together with the kernel's modules.
+mkdir -p "$g/modprobe-root/sbin"
+install -m 755 "$g/busybox" "$g/modprobe-root/sbin/modprobe"
+"$TOP/scripts/mkcpio.sh" "$g/modprobe-root" "$g/modprobe.cpio"
 
 want=$(printf 'commit %s\ncompiler %s\n' "$(git -C "$src" rev-parse HEAD)" \
 	"$(compiler_id gcc | paste -sd ';')")
@@ -91,7 +98,12 @@ for p in plan-init s2trace fsio; do
 	[ "$stamped" = built ] || ! fresh "$g/$p" "$TOP/guest/$p.c" "$g/stamp" || continue
 	${CROSS}gcc -static -O2 -Wall -Wextra -Werror -o "$g/$p" "$TOP/guest/$p.c"
 done
-for p in s2bench soak; do
+for p in revstress; do
+	[ "$stamped" = built ] || ! fresh "$g/$p" "$TOP/guest/$p.c" "$TOP"/guest/lib/vfio_bar.* "$g/stamp" || continue
+	${CROSS}gcc -static -O2 -Wall -Wextra -Werror -I"$TOP/guest/lib" -isystem "$g/hdr/include" \
+		-o "$g/$p" "$TOP/guest/$p.c" "$TOP/guest/lib/vfio_bar.c" -lpthread
+done
+for p in s2bench soak bigbar; do
 	[ "$stamped" = built ] || ! fresh "$g/$p" "$TOP/guest/$p.c" "$TOP"/guest/lib/* "$g/stamp" || continue
 	${CROSS}gcc -static -O2 -Wall -Werror -std=gnu99 -I"$src/tools/include" \
 		-I"$src/tools/arch/arm64/include" -I"$kst/include" -I"$kst/include/aarch64" -I"$kst/.." \

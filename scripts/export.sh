@@ -2,9 +2,10 @@
 # export.sh [OUTDIR]: write the series in $TREE (base..v4) as format-patch
 # files plus cover letter into OUTDIR (default patches/). The output depends
 # only on the commits' content, authors and author dates, so exporting the
-# same series twice gives the same bytes. The cover letter ends with a
-# base-commit: trailer naming the base commit, which unpack_tree makes the
-# same on every machine, so that b4 and CI bots can find the base.
+# same series twice gives the same bytes. The cover letter names the base
+# in its text (Debian's package and version, and the upstream stable
+# release); no base-commit: trailer, since the base commit exists only in
+# a tree made from Debian's tarball and nobody else could resolve it.
 . "$(dirname "$0")/lib.sh"
 out=${1:-$TOP/patches}
 cd "$TREE"
@@ -32,7 +33,7 @@ tmp=$(mktemp -d)
 trap 'rm -rf "$tmp" "$attrs"' EXIT
 git -c core.abbrev=12 -c core.attributesFile="$attrs" -c diff.algorithm=myers -c diff.renames=true \
 	-c "branch.$REV.description=$desc" \
-	format-patch -q --zero-commit --no-signature --cover-letter --base=base \
+	format-patch -q --zero-commit --no-signature --cover-letter \
 	--cover-from-description=subject --subject-prefix="PATCH v4" \
 	-o "$tmp" "base..$REV"
 mkdir -p "$out"

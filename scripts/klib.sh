@@ -5,6 +5,7 @@
 # build/k/:
 #   build/k/SOURCE/src        a git worktree holding exactly what is built
 #   build/k/SOURCE/VARIANT/   the O= output directory, with
+#       modules.cpio          its modules as installed (/lib/modules/...)
 #       stamp                 what it was built from: the source commit, the
 #                             config fragment, the compiler and the make
 #                             targets; written only after a successful
@@ -103,6 +104,7 @@ build_variant() {
 		"$(sha256sum < "$out/fragment.new" | cut -c1-16)" \
 		"$(compiler_id "$tc" | paste -sd ';')")
 	if [ -f "$out/stamp" ] && [ -f "$out/arch/arm64/boot/Image" ] &&
+	   [ -f "$out/modules.cpio" ] &&
 	   [ "$(grep -v '^built ' "$out/stamp")" = "$want" ]; then
 		rm -f "$out/fragment.new"
 		return 0
@@ -131,5 +133,24 @@ build_variant() {
 	fi
 	[ -z "$(git -C "$src" status --porcelain --ignored)" ] ||
 		die "building $name wrote into its worktree $src"
+	modules_cpio "$tc" "$src" "$out" || return 1
 	{ echo "$want"; echo "built $(date -u +%FT%TZ)"; } > "$out/stamp"
+}
+
+# modules_cpio TOOLCHAIN SRC OUT: OUT/modules.cpio, the kernel's modules as
+# modules_install lays them out (/lib/modules/RELEASE with depmod's
+# modules.dep), to be appended to a test host's initramfs (qemu-boot.sh):
+# the test host loads vfio-pci from there with modprobe, as a Debian host
+# does.
+modules_cpio() {
+	local tc=$1 src=$2 out=$3 root=$3/modroot
+	rm -rf "$root" "$out/modules.cpio"
+	kmake_tc "$tc" "$src" "$out" INSTALL_MOD_PATH="$root" INSTALL_MOD_STRIP=1 \
+		DEPMOD=/usr/sbin/depmod modules_install >"$out/modules_install.log" 2>&1 || {
+		tail -n 20 "$out/modules_install.log" >&2
+		echo "error: modules_install failed in $out" >&2
+		return 1
+	}
+	mkdir -p "$root/lib/modules"
+	"$TOP/scripts/mkcpio.sh" "$root" "$out/modules.cpio"
 }
