@@ -6,6 +6,9 @@
 #   make tree    editable kernel tree in build/linux (base + one commit per
 #                patch; FORCE=1 discards commits that were not exported)
 #   make export  write the tree's series back to patches/
+#   make series  a send-ready copy in build/series/, signed by you (your git
+#                identity), with To:/Cc: from get_maintainer.pl, checked
+#                with git am and b4
 #   make matrix  what make check cannot fit in CI's time: the debug kernel
 #                and the soak, 16K/64K pages, Debian's config, clang,
 #                the remaining KVM modes
@@ -15,7 +18,7 @@
 #                gate 78 of make check)
 SHELL := /bin/bash
 
-.PHONY: all check matrix bench compare deps tree export clean help
+.PHONY: all check matrix bench compare deps tree export series clean help
 all:
 	@bash scripts/main.sh
 check:
@@ -32,7 +35,9 @@ tree: deps
 	@FORCE=$(FORCE) bash scripts/tree.sh
 export:
 	@bash scripts/export.sh
+series: deps
+	@bash scripts/series.sh
 clean:
 	rm -rf build/k build/logs build/guest
 help:
-	@sed -n '1,16p' Makefile
+	@sed -n '1,18p' Makefile

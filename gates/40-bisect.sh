@@ -4,6 +4,14 @@
 # commit that changes the KVM selftests, the selftests the plans run, and
 # those the commit adds, build too.
 #
+# BISECT=dirs (make check): every commit between the base and the last
+# compiles the directories the series changes (arch/arm64/kvm/,
+# drivers/vfio/, mm/) and links the modules, whose symbols modpost checks
+# against the series kernel's vmlinux.o: the gate first checks that the
+# series exports from vmlinux exactly what the base does, so that one
+# vmlinux.o stands for every commit. BISECT=full (make matrix,
+# matrix-05-bisect): the whole Image and the modules at every commit.
+#
 # What built is recorded in build/k/bisect/verified, one line per commit
 # with the config fragment and the compiler: a commit already recorded is
 # not built again (the build is a function of those three).
@@ -25,6 +33,9 @@
 	echo "FAIL: the kernels base/4k and series/4k do not build"
 src=$K/bisect/src out=$K/bisect/4k
 verified=$K/bisect/verified
+mode=${BISECT:-dirs}
+case $mode in dirs|full) ;; *) die "BISECT must be dirs or full, not '$mode'" ;; esac
+DIRS=(arch/arm64/kvm/ drivers/vfio/ mm/)
 mkdir -p "$K/bisect" "$BUILD/logs"
 touch "$verified"
 frag=$(cat "$TOP/config/arm64-host.config" | sha256sum | cut -c1-16)
@@ -65,6 +76,16 @@ built_as() {
 	return 1
 }
 
+# The exports of vmlinux (Module.symvers), base against series.
+exports() { awk '$3 == "vmlinux" { print $2, $4, $5 }' "$K/$1/4k/Module.symvers" | sort; }
+if [ "$(exports base)" = "$(exports series)" ]; then
+	echo "PASS: the series exports from vmlinux what the base does ($(exports base | wc -l) symbols)"
+else
+	diff <(exports base) <(exports series) | head -n 5
+	echo "FAIL: the series changes what vmlinux exports; gate 40's dirs mode cannot stand one vmlinux.o for every commit"
+	mode=full
+fi
+
 i=0
 n=$(git -C "$TREE" rev-list --count base.."$REV")
 for c in $(git -C "$TREE" rev-parse base^{commit}) $(git -C "$TREE" rev-list --reverse base.."$REV"); do
@@ -76,8 +97,26 @@ for c in $(git -C "$TREE" rev-parse base^{commit}) $(git -C "$TREE" rev-list --r
 	elif as=$(built_as "$c"); then
 		echo "image $key" >> "$verified"
 		echo "PASS: Image builds at $i/$n: $subj (as build/k/$as)"
+	elif [ "$mode" = dirs ] && grep -qxF "dirs $key" "$verified"; then
+		echo "PASS: ${DIRS[*]} and the modules build at $i/$n: $subj (recorded)"
+	elif [ "$mode" = dirs ]; then
+		worktree_at "$TREE" "$src" "$c"
+		mkdir -p "$out"
+		if ! cmp -s "$K/series/4k/vmlinux.o" "$out/vmlinux.o"; then
+			cp "$K/series/4k/vmlinux.o" "$out/vmlinux.o"
+			touch "$out/vmlinux.o.copied"
+		fi
+		if (build_dirs "$src" "$out" "bisect/$i" "${DIRS[@]}") >/dev/null 2>"$BUILD/logs/bisect-$i.err"; then
+			echo "dirs $key" >> "$verified"
+			echo "PASS: ${DIRS[*]} and the modules build at $i/$n: $subj ($((SECONDS - t0))s)"
+		else
+			cat "$BUILD/logs/bisect-$i.err"
+			echo "FAIL: ${DIRS[*]} or the modules do not build at $i/$n: $subj"
+		fi
 	else
 		worktree_at "$TREE" "$src" "$c"
+		# A vmlinux.o the dirs mode copied in must not pass for this commit's.
+		[ ! -f "$out/vmlinux.o.copied" ] || rm -f "$out/vmlinux.o" "$out/vmlinux" "$out/vmlinux.o.copied"
 		if (build_variant "$src" "$out" 4k "bisect/$i") >/dev/null 2>"$BUILD/logs/bisect-$i.err"; then
 			echo "image $key" >> "$verified"
 			echo "PASS: Image builds at $i/$n: $subj ($((SECONDS - t0))s)"

@@ -24,7 +24,7 @@ amake() { # amake ARCH SRC OUT [make args...]
 	local arch=$1 src=$2 out=$3; shift 3
 	case $arch in
 	arm64) kmake_tc gcc "$src" "$out" "$@" ;;
-	*) make -C "$src" O="$out" ARCH="$arch" CC="ccache gcc" -j"$JOBS" -s "$@" ;;
+	*) make -C "$src" O="$out" ARCH="$arch" CC="ccache gcc" HOSTCC="ccache gcc" -j"$JOBS" -s "$@" ;;
 	esac
 }
 

@@ -12,6 +12,7 @@
 #  - The host kernel log: no WARN at all (KUnit is off in these boots) and
 #    exactly the "Unsupported FSC" lines the test provokes: 4 with the
 #    series (sysfs BAR), 9 on the base (sysfs and vfio).
+#  - vfio-pci was loaded as modules, with modprobe, as on a Debian host.
 # Then each mutant in tests/mutants/e2e/ (the series with a deliberate bug
 # in KVM's or vfio-pci's part) runs in the column without FWB, where only
 # the host's view can tell a cacheable BAR from a Normal-NC one: the gate
@@ -29,6 +30,7 @@ read -r -a cols <<<"${COLUMNS:-vhe nvhe protected nofwb}"
 # clean, and stage 2 holds what KERNEL (series|base) must install.
 judge_boot() {
 	boot_verdict "e2e $1" "$2" "$4"
+	modprobe_verdict "e2e $1" "$2"
 	"$TOP/scripts/s2map.py" "$2" "$3" "$1" || true
 }
 

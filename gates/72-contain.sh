@@ -5,7 +5,7 @@
 # selftest aarch64/vfio_bar_revoke (tests/contain.plan) runs on the base
 # and on the series in each column of ${COLUMNS:-vhe nofwb}:
 #  - the guest's view (scripts/contain.py): the series passes all 32
-#    subtests; the base fails exactly the 9 that need patch 1 (a fork()ed
+#    subtests; the base fails exactly the 9 that need patches 1-3 (a fork()ed
 #    child's and an mremap()ed mapping survive) or the feature (unaligned
 #    loads from the vfio BAR), and passes the rest;
 #  - the host's log: the plan finished, no WARN, BUG, lockdep or other
@@ -35,6 +35,7 @@ for col in "${cols[@]}"; do
 			echo "FAIL: contain $col $k: the boot failed, timed out or was not its column (log: $log)"
 		else
 			boot_verdict "contain $col $k" "$log" "${fsc[$k]}"
+			modprobe_verdict "contain $col $k" "$log"
 			note "contain $col $k: $((SECONDS - t0))s"
 		fi
 	done

@@ -26,7 +26,7 @@
  *   bench round=R what=copy-nc-unaligned units=BYTES ticks=T freq=F
  * with "result=efault" instead of ticks when KVM_RUN failed with EFAULT.
  *
- * Built against the KVM selftest library of the series (patch 8 gives
+ * Built against the KVM selftest library of the series (patch 10 gives
  * _virt_pg_map() and the MT_* indices); not part of the series itself.
  */
 #define _GNU_SOURCE

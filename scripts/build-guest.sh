@@ -5,7 +5,7 @@
 #    selftest library and guest/lib;
 #  - the KVM selftests, built from the series' worktree build/k/series/src:
 #    the series' own, and the upstream ones of the regression gate, which
-#    use the selftest library that patch 8 changes; and an install of the
+#    use the selftest library that patch 10 changes; and an install of the
 #    kvm target with the series' selftest in build/guest/kselftest, for the
 #    kselftest runner. The same binaries run on the base and on the patched
 #    kernel. They are rebuilt only when the series' commit or the compiler

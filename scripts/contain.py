@@ -4,7 +4,7 @@
   contain.py judge COLUMN BASE_LOG SERIES_LOG
       one PASS:/FAIL: line per subtest: the series must pass every one;
       the base must fail exactly those in BASE_FAILS (each needs the fix,
-      patch 1, or the feature, the series' Normal-NC stage 2) and pass the
+      patches 1-3, or the feature, the series' Normal-NC stage 2) and pass the
       rest. First one
       line per run: it must be complete. Exit status 1 on any FAIL.
   contain.py table COLUMN BASE_LOG SERIES_LOG
@@ -322,7 +322,7 @@ def judge(column, base_log, series_log):
 def table(column, base_log, series_log):
     base, series = results(parse(base_log)), results(parse(series_log))
     print(f"[{column}] {COLUMNS.get(column, '')}: containment, base / series "
-          "(base must fail: fix = needs patch 1, feature = needs Normal-NC at S2)")
+          "(base must fail: fix = needs patches 1-3, feature = needs Normal-NC at S2)")
     head = ["case", "check", "base", "series", "base must"]
     rows = []
     for case, label, name in SUBTESTS:

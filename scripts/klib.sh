@@ -47,10 +47,12 @@ compiler_id() {
 }
 
 # kmake_tc TOOLCHAIN SRC OUT [make args...]: build in SRC into OUT.
+# The host programs (scripts/, kconfig, modpost) go through ccache as well:
+# every new output directory builds them anew.
 kmake_tc() {
 	local tc=$1 src=$2 out=$3; shift 3
-	local cc=(CROSS_COMPILE=$CROSS "CC=ccache ${CROSS}gcc")
-	[ "$tc" = gcc ] || cc=(LLVM=1 "CC=ccache clang")
+	local cc=(CROSS_COMPILE=$CROSS "CC=ccache ${CROSS}gcc" "HOSTCC=ccache gcc")
+	[ "$tc" = gcc ] || cc=(LLVM=1 "CC=ccache clang" "HOSTCC=ccache clang")
 	make -C "$src" O="$out" ARCH=arm64 "${cc[@]}" -j"$JOBS" -s "$@"
 }
 
@@ -112,7 +114,25 @@ build_variant() {
 	rm -f "$out/stamp"
 	[ -z "$(git -C "$src" status --porcelain --ignored)" ] ||
 		die "$src is not clean; refusing to build $name from it"
-	frag=$out/fragment.config
+	configure "$tc" "$src" "$out" "$name"
+	log=$out/build.log
+	if ! kmake_tc "$tc" "$src" "$out" $KTARGETS >"$log" 2>&1; then
+		echo "error: kernel build of $name failed at $(git -C "$src" log -1 --format='%h %s')" >&2
+		grep -m 20 -E 'error|Error' "$log" >&2 || tail -n 20 "$log" >&2
+		return 1
+	fi
+	[ -z "$(git -C "$src" status --porcelain --ignored)" ] ||
+		die "building $name wrote into its worktree $src"
+	modules_cpio "$tc" "$src" "$out" || return 1
+	{ echo "$want"; echo "built $(date -u +%FT%TZ)"; } > "$out/stamp"
+}
+
+# configure TOOLCHAIN SRC OUT NAME: OUT/.config from the fragment in
+# OUT/fragment.new (allnoconfig plus the fragment), unless OUT is already
+# configured with exactly that fragment; every requested option must take
+# effect.
+configure() {
+	local tc=$1 src=$2 out=$3 name=$4 frag=$3/fragment.config missing
 	if ! [ -f "$out/.config" ] || ! cmp -s "$out/fragment.new" "$frag"; then
 		mv "$out/fragment.new" "$frag"
 		kmake_tc "$tc" "$src" "$out" KCONFIG_ALLCONFIG="$frag" allnoconfig >/dev/null
@@ -125,16 +145,27 @@ build_variant() {
 		fi
 	fi
 	rm -f "$out/fragment.new"
-	log=$out/build.log
-	if ! kmake_tc "$tc" "$src" "$out" $KTARGETS >"$log" 2>&1; then
-		echo "error: kernel build of $name failed at $(git -C "$src" log -1 --format='%h %s')" >&2
+}
+
+# build_dirs SRC OUT NAME DIR...: in an output directory that holds a
+# vmlinux.o (of another commit whose exports are the same), configure for
+# SRC's commit, compile the objects of each DIR, then the modules, with
+# modpost checking their symbols against vmlinux.o's exports. What a
+# commit that touches only those directories must still build, at a
+# fraction of a whole kernel's cost.
+build_dirs() {
+	local src=$1 out=$2 name=$3 log=$2/build.log
+	shift 3
+	[ -f "$out/vmlinux.o" ] || die "$out holds no vmlinux.o to link $name's modules against"
+	effective_fragment "$src" > "$out/fragment.new"
+	configure gcc "$src" "$out" "$name"
+	if ! { kmake_tc gcc "$src" "$out" "$@" && kmake_tc gcc "$src" "$out" modules; } >"$log" 2>&1; then
+		echo "error: $* or the modules of $name do not build at $(git -C "$src" log -1 --format='%h %s')" >&2
 		grep -m 20 -E 'error|Error' "$log" >&2 || tail -n 20 "$log" >&2
 		return 1
 	fi
 	[ -z "$(git -C "$src" status --porcelain --ignored)" ] ||
 		die "building $name wrote into its worktree $src"
-	modules_cpio "$tc" "$src" "$out" || return 1
-	{ echo "$want"; echo "built $(date -u +%FT%TZ)"; } > "$out/stamp"
 }
 
 # modules_cpio TOOLCHAIN SRC OUT: OUT/modules.cpio, the kernel's modules as

@@ -120,6 +120,18 @@ boot_verdict() {
 	fi
 }
 
+# modprobe_verdict LABEL LOG: one line saying whether the test host loaded
+# vfio-pci as a Debian host does, with modprobe from its initramfs (the
+# kernels are built with VFIO as modules), rather than finding it built in.
+modprobe_verdict() {
+	if grep -q '^# plan-init: modprobe vfio_iommu_type1: loaded' "$2" 2>/dev/null &&
+	   grep -q '^# plan-init: modprobe vfio_pci: loaded' "$2"; then
+		echo "PASS: $1: vfio_iommu_type1 and vfio_pci loaded with modprobe"
+	else
+		echo "FAIL: $1: vfio-pci was not loaded with modprobe (log: $2)"
+	fi
+}
+
 # plan_files PLAN: the guest programs PLAN runs (the third field of its
 # test lines, /bin/NAME), as paths in build/guest: our own programs, or the
 # selftests built there.

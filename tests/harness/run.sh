@@ -86,6 +86,46 @@ else
 	say "FAIL: harness: a background stage is listed with its own time ($(tr '\n' ' ' <<<"$bg" | head -c 300))"
 fi
 
+# make series refuses to sign for nobody, or for a placeholder.
+ident() { # ident NAME EMAIL: a git config file with that identity
+	printf '[user]\n\tname = %s\n\temail = %s\n' "$1" "$2" > "$tmp/gitcfg"
+	echo "$tmp/gitcfg"
+}
+for who in ":" "KVM arm64 NC series:kvm-arm64-nc@example.org" "Seed:maintainers@users.noreply.r-seed.example" \
+	   "Jane Doe:jane@example.com" "Jane Doe:jane"; do
+	cfg=/dev/null
+	[ "$who" = ":" ] || cfg=$(ident "${who%%:*}" "${who#*:}")
+	# GIT_DIR: no repository's own config may supply an identity.
+	if r=$(HOME=$tmp GIT_CONFIG_GLOBAL=$cfg GIT_CONFIG_NOSYSTEM=1 GIT_DIR=$tmp/nogit \
+		bash "$top/scripts/series.sh" 2>&1); then
+		say "FAIL: harness: make series refuses the identity '$who' (it ran)"
+	elif grep -qE 'no git identity|placeholder|not a mail address' <<<"$r"; then
+		say "PASS: harness: make series refuses the identity '$who': $(head -n 1 <<<"$r" | cut -c1-90)"
+	else
+		say "FAIL: harness: make series refuses the identity '$who' ($(head -c 200 <<<"$r"))"
+	fi
+done
+
+# Commit references: the real cover letter's pass, a wrong title, an id
+# the list lacks, and a title that wraps over lines.
+list=$top/docs/commit-ids.list
+refs() { printf 'Subject: [PATCH] x\n\n%s\n---\n' "$1" > "$tmp/ref.patch"; python3 "$top/scripts/commit_refs.py" "$list" "$tmp/ref.patch"; }
+if refs 'Fixes: b7c5e64fecfa ("vfio/pci: Insert full vma on mmap'"'"'d MMIO fault")' >/dev/null; then
+	say "FAIL: harness: commit_refs.py catches a wrong title"
+else
+	say "PASS: harness: commit_refs.py catches a wrong title (b7c5e64fecfa named with d71a989cf5d9's)"
+fi
+if refs 'as commit deadbeefcafe1 did' >/dev/null; then
+	say "FAIL: harness: commit_refs.py catches an id it does not list"
+else
+	say "PASS: harness: commit_refs.py catches an id it does not list"
+fi
+if refs "$(printf 'since commit 35e351780fa9 ("fork: defer linking file\n vma until vma is fully initialized")')" >/dev/null; then
+	say "PASS: harness: commit_refs.py reads a title that wraps over lines"
+else
+	say "FAIL: harness: commit_refs.py reads a title that wraps over lines"
+fi
+
 python3 "$here/test_scripts.py" "$tmp" "$tmp/pi/mixed.out" | tee -a "$out"
 rc=${PIPESTATUS[0]}
 [ "$rc" = 0 ] || grep -q '^FAIL' "$out" || say "FAIL: harness: test_scripts.py ran to its end (exit $rc)"
