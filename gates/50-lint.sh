@@ -3,7 +3,10 @@
 # the full series: the series may not add a warning the base does not have.
 # Warnings are compared without line numbers, which the series shifts.
 # The files outside arch/arm64 (vfio-pci, and mm/ for the mm.h flag) are
-# also compiled for x86-64 and for 32-bit x86, where the flag is VM_NONE.
+# also compiled for x86-64 (with AMD memory encryption) and for 32-bit x86,
+# where the flag is VM_NONE. A file that does not compile for an arch is a
+# FAIL, never a skipped comparison. On x86-64, vfio_pci_core.o must call
+# cc_mkdec(): the BAR mapping stays pgprot_decrypted().
 #
 # Each result is kept next to the kernel it belongs to (build/k/SOURCE/
 # lint-ARCH/), named after the commit: an unchanged commit is not linted
@@ -120,7 +123,8 @@ done
 
 # The 32-bit check can fail: each mutant in tests/mutants/lint/ (the series
 # with VM_ALLOW_ANY_UNCACHED a real bit on 32-bit kernels) must give new
-# warnings for i386 in the files it affects.
+# warnings for i386 in the files it affects; one whose vfio file does not
+# compile for i386 at all must be reported as a FAIL (nocompile-i386).
 for patch in "$TOP"/tests/mutants/lint/*.patch; do
 	[ -f "$patch" ] || continue
 	name=$(basename "$patch" .patch)
@@ -130,6 +134,16 @@ for patch in "$TOP"/tests/mutants/lint/*.patch; do
 	fi
 	f=drivers/vfio/pci/vfio_pci_core.c
 	case $name in
+	*nocompile-i386*)
+		# The lint of a file that does not compile must be a FAIL line.
+		if p=$(lint "mutant-$name" i386 "$f"); then
+			echo "FAIL: lint mutant $name not caught: i386 $f compiled"
+		elif grep -q "^FAIL: i386: ${f%.c}.o does not compile in mutant-$name" <<<"$p"; then
+			echo "PASS: lint mutant $name caught: $(grep -m 1 '^FAIL' <<<"$p" | sed 's/^FAIL: //')"
+		else
+			echo "FAIL: lint mutant $name: lint failed without saying so ($(head -n 1 <<<"$p"))"
+		fi
+		continue ;;
 	*decrypted*)
 		d=$(decrypted "mutant-$name") || { echo "$d"; continue; }
 		if [ "$d" = no ]; then

@@ -24,9 +24,10 @@ expect() { # expect NAME PATTERN CMD...: CMD must fail and say PATTERN
 	fi
 }
 
-# A patch whose context no longer matches: change one context line of 0004.
+# A patch whose context no longer matches: change one context line of the
+# patch that changes user_mem_abort() in arch/arm64/kvm/mmu.c.
 cp -r "$TOP/patches" "$tmp/patches"
-p3=$(ls "$tmp"/patches/0004-*.patch)
+p3=$(grep -l '^+++ b/arch/arm64/kvm/mmu.c' "$tmp"/patches/0*.patch | head -n 1)
 sed -i '0,/^ 	bool shared;$/s//  	bool shared_mapping;/' "$p3"
 git -C "$TREE" worktree prune
 git -C "$TREE" worktree add -q --detach "$wt" base

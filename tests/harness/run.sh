@@ -126,6 +126,37 @@ else
 	say "FAIL: harness: commit_refs.py reads a title that wraps over lines"
 fi
 
+# make's own verdict (scripts/verdict.sh) on recorded logs: the right
+# tables pass; a wrong table, or a log a judge cannot read, makes it exit
+# non-zero and name the column.
+vlogs() { # vlogs DIR: the vhe fixtures standing for every column
+	mkdir -p "$1"
+	for c in vhe nvhe protected nofwb; do
+		cp "$here/fixtures/e2e-vhe-base.log" "$1/e2e-$c-base.log"
+		cp "$here/fixtures/e2e-vhe-patched.log" "$1/e2e-$c-patched.log"
+	done
+	cp "$here/fixtures/realvmm-vhe-base.log" "$here/fixtures/realvmm-vhe-series.log" "$1/"
+}
+verdict() { # verdict LABEL DIR WANT-RC PATTERN
+	local r rc=0
+	r=$(bash "$top/scripts/verdict.sh" "$2" 2>&1) || rc=$?
+	if [ "$rc" = "$3" ] && grep -qE "$4" <<<"$r"; then
+		say "PASS: harness: make's verdict, $1: exit $rc"
+	else
+		say "FAIL: harness: make's verdict, $1: exit $rc, want $3 and /$4/ ($(tail -n 2 <<<"$r" | tr '\n' ' ' | cut -c1-200))"
+	fi
+}
+vlogs "$tmp/v-good"
+verdict "the expected tables" "$tmp/v-good" 0 '^$|.'
+vlogs "$tmp/v-wrong"
+mv "$tmp/v-wrong/e2e-nofwb-base.log" "$tmp/v-wrong/x"
+mv "$tmp/v-wrong/e2e-nofwb-patched.log" "$tmp/v-wrong/e2e-nofwb-base.log"
+mv "$tmp/v-wrong/x" "$tmp/v-wrong/e2e-nofwb-patched.log"
+verdict "a wrong table (nofwb's logs swapped)" "$tmp/v-wrong" 1 'not the expected one in: selftest nofwb \('
+vlogs "$tmp/v-gone"
+rm "$tmp/v-gone/realvmm-vhe-series.log"
+verdict "an unreadable log (the real stack's series log gone)" "$tmp/v-gone" 1 'in: real stack vhe \('
+
 python3 "$here/test_scripts.py" "$tmp" "$tmp/pi/mixed.out" | tee -a "$out"
 rc=${PIPESTATUS[0]}
 [ "$rc" = 0 ] || grep -q '^FAIL' "$out" || say "FAIL: harness: test_scripts.py ran to its end (exit $rc)"
