@@ -20,23 +20,23 @@ SHELL := /bin/bash
 
 .PHONY: all check matrix bench compare deps tree export series clean help
 all:
-	@bash scripts/main.sh
+	@bash harness/main.sh
 check:
-	@bash scripts/deps.sh && bash scripts/check.sh check
+	@bash harness/source/deps.sh && bash harness/check.sh check
 matrix:
-	@bash scripts/deps.sh matrix && bash scripts/check.sh matrix
+	@bash harness/source/deps.sh matrix && bash harness/check.sh matrix
 bench:
-	@bash scripts/deps.sh && bash scripts/bench.sh
+	@bash harness/source/deps.sh && bash harness/bench.sh
 compare:
-	@bash scripts/deps.sh && bash scripts/compare.sh
+	@bash harness/source/deps.sh && bash harness/compare.sh
 deps:
-	@bash scripts/deps.sh
+	@bash harness/source/deps.sh
 tree: deps
-	@FORCE=$(FORCE) bash scripts/tree.sh
+	@FORCE=$(FORCE) bash harness/source/tree.sh
 export:
-	@bash scripts/export.sh
+	@bash harness/source/export.sh
 series: deps
-	@bash scripts/series.sh
+	@bash harness/source/series.sh
 clean:
 	rm -rf build/k build/logs build/guest
 help:

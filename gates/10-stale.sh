@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # patches/ must hold what the editable tree holds: a local tree with commits
 # or edits that were never exported means patches/ is stale.
-. "$(dirname "$0")/../scripts/lib.sh"
+. "$(dirname "$0")/../harness/lib.sh"
 # The mirror of the files the series adds must match patches/.
-if m=$("$TOP/scripts/mirror.py" check); then
+if m=$("$TOP/harness/source/mirror.py" check); then
 	echo "PASS: mirrored files identical to patches/ ($(echo "$m" | wc -l) files)"
 else
 	echo "$m" | grep -v identical
@@ -14,7 +14,7 @@ if ! git -C "$TREE" rev-parse -q --verify refs/heads/v4 >/dev/null 2>&1; then
 	exit 0
 fi
 tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
-if ! err=$("$TOP/scripts/export.sh" "$tmp" 2>&1); then
+if ! err=$("$TOP/harness/source/export.sh" "$tmp" 2>&1); then
 	echo "FAIL: patches/ is stale: $err"
 elif ! d=$(diff -r "$TOP/patches" "$tmp"); then
 	if tree_behind; then

@@ -2,21 +2,21 @@
 # git am of every patch onto a clean checkout of the base (a scratch
 # worktree), then the export round trip from there; finally make sure the
 # editable tree build/linux holds the series for the later gates.
-. "$(dirname "$0")/../scripts/lib.sh"
-"$TOP/scripts/prepare-base.sh" >/dev/null
+. "$(dirname "$0")/../harness/lib.sh"
+"$TOP/harness/source/prepare-base.sh" >/dev/null
 wt=$BUILD/wt-apply
 git -C "$TREE" worktree remove --force "$wt" 2>/dev/null || rm -rf "$wt"
 git -C "$TREE" worktree prune
 git -C "$TREE" branch -D v4-apply-check >/dev/null 2>&1 || true
 git -C "$TREE" worktree add -q -b v4-apply-check "$wt" base
-if err=$("$TOP/scripts/apply.sh" "$wt" 2>&1 >/dev/null); then
+if err=$("$TOP/harness/source/apply.sh" "$wt" 2>&1 >/dev/null); then
 	for p in "$TOP"/patches/0*.patch; do
 		case $p in *0000-cover-letter.patch) continue ;; esac
 		echo "PASS: git am $(basename "$p")"
 	done
 	tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
-	NC_TREE=$wt NC_REV=v4-apply-check NC_COVER_DESC=$("$TOP/scripts/cover.py" "$TOP/patches/0000-cover-letter.patch") \
-		"$TOP/scripts/export.sh" "$tmp" >/dev/null
+	NC_TREE=$wt NC_REV=v4-apply-check NC_COVER_DESC=$("$TOP/harness/source/cover.py" "$TOP/patches/0000-cover-letter.patch") \
+		"$TOP/harness/source/export.sh" "$tmp" >/dev/null
 	if diff -r "$TOP/patches" "$tmp"; then
 		echo "PASS: exporting the applied series reproduces patches/ byte for byte"
 	else
@@ -28,4 +28,4 @@ else
 fi
 git -C "$TREE" worktree remove --force "$wt"
 git -C "$TREE" branch -D v4-apply-check >/dev/null
-"$TOP/scripts/tree.sh"
+"$TOP/harness/source/tree.sh"

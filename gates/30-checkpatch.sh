@@ -9,11 +9,11 @@
 #    package has no git history to look it up in. Accepted only for ids
 #    that docs/commit-ids.list holds, each with where it was verified.
 # And every commit reference in the cover letter and the commit messages
-# names a listed commit with its exact title (scripts/commit_refs.py).
-. "$(dirname "$0")/../scripts/lib.sh"
+# names a listed commit with its exact title (harness/source/commit_refs.py).
+. "$(dirname "$0")/../harness/lib.sh"
 cover=$TOP/patches/0000-cover-letter.patch
 ids_list=$TOP/docs/commit-ids.list
-"$TOP/scripts/commit_refs.py" "$ids_list" "$TOP"/patches/0*.patch || true
+"$TOP/harness/source/commit_refs.py" "$ids_list" "$TOP"/patches/0*.patch || true
 for p in "$TOP"/patches/0*.patch; do
 	case $p in "$cover") continue ;; esac
 	name=$(basename "$p")

@@ -16,7 +16,7 @@
 # with the config fragment and the compiler: a commit already recorded is
 # not built again (the build is a function of those three).
 #
-# The kernels base/4k and series/4k are built first (scripts/kernel.sh):
+# The kernels base/4k and series/4k are built first (harness/kernel/kernel.sh):
 # their stamps already prove the first and the last commit, and the
 # commits in between hit ccache for every object whose sources and headers
 # are those of one of them. Only a commit that changes a header most
@@ -27,9 +27,9 @@
 # at every commit that vfio-pci uses only exported symbols; each mutant in
 # tests/mutants/build/ (the series calling a function the kernel does not
 # export to modules) must fail to link.
-. "$(dirname "$0")/../scripts/lib.sh"
-. "$TOP/scripts/klib.sh"
-"$TOP/scripts/kernel.sh" build series base >/dev/null ||
+. "$(dirname "$0")/../harness/lib.sh"
+. "$TOP/harness/kernel/klib.sh"
+"$TOP/harness/kernel/kernel.sh" build series base >/dev/null ||
 	echo "FAIL: the kernels base/4k and series/4k do not build"
 src=$K/bisect/src out=$K/bisect/4k
 verified=$K/bisect/verified
@@ -149,7 +149,7 @@ for patch in "$TOP"/tests/mutants/build/*.patch; do
 	[ -f "$patch" ] || continue
 	name=$(basename "$patch" .patch)
 	log=$K/mutant-$name/4k/build.log
-	if "$TOP/scripts/kernel.sh" build "mutant-$name" >"$BUILD/logs/bisect-mutant-$name.log" 2>&1; then
+	if "$TOP/harness/kernel/kernel.sh" build "mutant-$name" >"$BUILD/logs/bisect-mutant-$name.log" 2>&1; then
 		echo "FAIL: build mutant $name links, but it uses a symbol the kernel does not export"
 	elif grep -qE 'ERROR: modpost: .* undefined' "$log" 2>/dev/null; then
 		echo "PASS: build mutant $name caught by modpost: $(grep -m 1 -E 'ERROR: modpost: .* undefined' "$log")"

@@ -11,9 +11,9 @@
 # Each result is kept next to the kernel it belongs to (build/k/SOURCE/
 # lint-ARCH/), named after the commit: an unchanged commit is not linted
 # again.
-. "$(dirname "$0")/../scripts/lib.sh"
-. "$TOP/scripts/klib.sh"
-"$TOP/scripts/kernel.sh" build base series >/dev/null
+. "$(dirname "$0")/../harness/lib.sh"
+. "$TOP/harness/kernel/klib.sh"
+"$TOP/harness/kernel/kernel.sh" build base series >/dev/null
 mapfile -t files < <(git -C "$TREE" diff --name-only --diff-filter=AM base "$REV" -- '*.c' ':!tools' ':!scripts')
 [ ${#files[@]} -gt 0 ] || { echo "FAIL: no C file found in the series"; exit 1; }
 # Objects for the other architectures: the series' files outside
@@ -128,7 +128,7 @@ done
 for patch in "$TOP"/tests/mutants/lint/*.patch; do
 	[ -f "$patch" ] || continue
 	name=$(basename "$patch" .patch)
-	if ! "$TOP/scripts/kernel.sh" prepare "mutant-$name" >/dev/null; then
+	if ! "$TOP/harness/kernel/kernel.sh" prepare "mutant-$name" >/dev/null; then
 		echo "FAIL: lint mutant $name: does not apply"
 		continue
 	fi

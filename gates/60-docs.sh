@@ -2,7 +2,7 @@
 # Documentation/driver-api/vfio.rst builds with Sphinx with no new warnings.
 # It is built on its own (a full htmldocs run takes too long for CI); it uses
 # none of the kernel's Sphinx extensions.
-. "$(dirname "$0")/../scripts/lib.sh"
+. "$(dirname "$0")/../harness/lib.sh"
 doc=Documentation/driver-api/vfio.rst
 tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
 build() { # build REV -> warnings, normalised, on stdout

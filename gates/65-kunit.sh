@@ -10,29 +10,29 @@
 # KUNIT_IMAGE (a kernel image) and NC_REV (the series' last commit) are for
 # testing this gate against a branch that is not v4 yet. VARIANT (default
 # 4k) runs the suite on series/VARIANT (gates/matrix), without the mutants.
-. "$(dirname "$0")/../scripts/lib.sh"
+. "$(dirname "$0")/../harness/lib.sh"
 suite=kvm_arm64_s2_pgtable
 cases=50
 if [ -n "${KUNIT_IMAGE:-}" ]; then
 	image=$KUNIT_IMAGE
 else
-	"$TOP/scripts/kernel.sh" build "series/${VARIANT:-4k}" >/dev/null
-	image=$("$TOP/scripts/kernel.sh" image "series/${VARIANT:-4k}")
+	"$TOP/harness/kernel/kernel.sh" build "series/${VARIANT:-4k}" >/dev/null
+	image=$("$TOP/harness/kernel/kernel.sh" image "series/${VARIANT:-4k}")
 fi
 g=$BUILD/guest
 mkdir -p "$g" "$BUILD/logs"
 ${CROSS}gcc -static -O2 -Wall -Wextra -Werror -o "$g/plan-init" "$TOP/guest/plan-init.c"
 # An empty plan: plan-init powers off at once, once the KUnit suites have
 # run at boot.
-"$TOP/scripts/mkinitramfs.sh" "$g/kunit.cpio" "$g/plan-init" /dev/null
+"$TOP/harness/guest/mkinitramfs.sh" "$g/kunit.cpio" "$g/plan-init" /dev/null
 
 # boot_kunit IMAGE COLUMN LOG: boot, and list the suite's results in LOG.res;
 # on failure, say why in LOG.why: the boot, or what kunit_log.py refused.
 boot_kunit() {
-	if ! "$TOP/scripts/qemu-boot.sh" -k "$1" "$g/kunit.cpio" "$2" "$3" 600 2>"$3.why"; then
+	if ! "$TOP/harness/boot/qemu-boot.sh" -k "$1" "$g/kunit.cpio" "$2" "$3" 600 2>"$3.why"; then
 		return 1
 	fi
-	"$TOP/scripts/kunit_log.py" "$3" "$suite" --expect-cases "$cases" >"$3.res" 2>"$3.why"
+	"$TOP/harness/judge/kunit_log.py" "$3" "$suite" --expect-cases "$cases" >"$3.res" 2>"$3.why"
 }
 
 warn_line=$(git -C "$TREE" show "$REV:arch/arm64/kvm/hyp/pgtable.c" |
@@ -60,7 +60,7 @@ for col in ${COLUMNS:-vhe nvhe protected nofwb}; do
 	# allows one such WARN and flags any other.
 	expected="WARNING: CPU: [0-9]+ PID: [0-9]+ at (\\S*/)?arch/arm64/kvm/hyp/pgtable\\.c:$warn_line (stage2_set_prot_attr|kvm_pgtable_stage2_map)\\+"
 	warns=$(grep -cE "$expected" "$log" || true)
-	if ! problems=$("$TOP/scripts/guest-log.py" scan "$log"); then
+	if ! problems=$("$TOP/harness/judge/guest-log.py" scan "$log"); then
 		echo "$problems" | head -n 5
 		echo "FAIL: kunit $col$(logtag): host kernel log has the problems above"
 	elif [ "$warns" != 1 ]; then
@@ -78,11 +78,11 @@ for patch in "$TOP"/tests/mutants/kunit/*.patch; do
 	name=$(basename "$patch" .patch)
 	log=$BUILD/logs/kunit-mutant-$name.log
 	t0=$SECONDS
-	if ! "$TOP/scripts/kernel.sh" build "mutant-$name" >/dev/null; then
+	if ! "$TOP/harness/kernel/kernel.sh" build "mutant-$name" >/dev/null; then
 		echo "FAIL: kunit mutant $name: does not apply or does not build"
 		continue
 	fi
-	if ! boot_kunit "$("$TOP/scripts/kernel.sh" image "mutant-$name")" vhe "$log"; then
+	if ! boot_kunit "$("$TOP/harness/kernel/kernel.sh" image "mutant-$name")" vhe "$log"; then
 		echo "FAIL: kunit mutant $name: $(head -n 1 "$log.why") (log: $log)"
 		continue
 	fi

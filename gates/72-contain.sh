@@ -4,7 +4,7 @@
 # mprotect/munmap split, mremap), at stage 1 or stage 2. The series' KVM
 # selftest aarch64/vfio_bar_revoke (tests/contain.plan) runs on the base
 # and on the series in each column of ${COLUMNS:-vhe nofwb}:
-#  - the guest's view (scripts/contain.py): the series passes all 32
+#  - the guest's view (harness/judge/contain.py): the series passes all 32
 #    subtests; the base fails exactly the 9 that need patches 1-3 (a fork()ed
 #    child's and an mremap()ed mapping survive) or the feature (unaligned
 #    loads from the vfio BAR), and passes the rest;
@@ -18,9 +18,9 @@
 # The test host gets a third ivshmem-plain behind a PCIe root port, so
 # that vfio-pci can reset it (secondary bus reset: the two on the root
 # bus have no reset method).
-. "$(dirname "$0")/../scripts/lib.sh"
-"$TOP/scripts/kernel.sh" build base series >/dev/null
-"$TOP/scripts/build-guest.sh" >/dev/null
+. "$(dirname "$0")/../harness/lib.sh"
+"$TOP/harness/kernel/kernel.sh" build base series >/dev/null
+"$TOP/harness/guest/build-guest.sh" >/dev/null
 read -r -a cols <<<"${COLUMNS:-vhe nofwb}"
 cpio=$(plan_cpio contain)
 declare -A fsc=([base]=69 [series]=35)
@@ -30,7 +30,7 @@ for col in "${cols[@]}"; do
 	for k in base series; do
 		log=$BUILD/logs/contain-$col-$k.log
 		t0=$SECONDS
-		if ! "$TOP/scripts/qemu-boot.sh" "${CONTAIN_QEMU[@]}" "$("$TOP/scripts/kernel.sh" image "$k")" \
+		if ! "$TOP/harness/boot/qemu-boot.sh" "${CONTAIN_QEMU[@]}" "$("$TOP/harness/kernel/kernel.sh" image "$k")" \
 			"$cpio" "$col" "$log" 600; then
 			echo "FAIL: contain $col $k: the boot failed, timed out or was not its column (log: $log)"
 		else
@@ -39,8 +39,8 @@ for col in "${cols[@]}"; do
 			note "contain $col $k: $((SECONDS - t0))s"
 		fi
 	done
-	"$TOP/scripts/contain.py" judge "$col" "$BUILD/logs/contain-$col-base.log" \
+	"$TOP/harness/judge/contain.py" judge "$col" "$BUILD/logs/contain-$col-base.log" \
 		"$BUILD/logs/contain-$col-series.log" || true
-	"$TOP/scripts/contain.py" table "$col" "$BUILD/logs/contain-$col-base.log" \
+	"$TOP/harness/judge/contain.py" table "$col" "$BUILD/logs/contain-$col-base.log" \
 		"$BUILD/logs/contain-$col-series.log" | sed 's/^/  /'
 done

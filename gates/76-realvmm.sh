@@ -9,21 +9,21 @@
 #  - the boot finishes its plan, and L1's kernel log is clean, with exactly
 #    the "Unsupported FSC" lines the base's cases provoke: one for each case
 #    that depends on the series (BASE_FSC), none with the series;
-#  - scripts/realvmm.py: the series passes every case and L1's QEMU exits
+#  - harness/judge/realvmm.py: the series passes every case and L1's QEMU exits
 #    cleanly; the base stops L2 at the first unaligned write-combining
 #    access of exactly the cases that depend on the series and passes the
 #    rest; every unaligned Device access faults inside L2 on both.
-. "$(dirname "$0")/../scripts/lib.sh"
+. "$(dirname "$0")/../harness/lib.sh"
 BASE_FSC=4  # user-wc-memcpy, user-wc-memset, user-wc-unaligned, kern-wc-unaligned
-"$TOP/scripts/kernel.sh" build base series >/dev/null
-"$TOP/scripts/realvmm-fetch.sh"
-"$TOP/scripts/realvmm-build.sh" base series
+"$TOP/harness/kernel/kernel.sh" build base series >/dev/null
+"$TOP/harness/guest/realvmm-fetch.sh"
+"$TOP/harness/guest/realvmm-build.sh" base series
 mkdir -p "$BUILD/logs"
 for col in ${COLUMNS:-vhe nofwb}; do
 	# The base's and the series' boot run at the same time (two cores).
 	t0=$SECONDS
 	for k in base series; do
-		"$TOP/scripts/qemu-boot.sh" "$("$TOP/scripts/kernel.sh" image $k)" \
+		"$TOP/harness/boot/qemu-boot.sh" "$("$TOP/harness/kernel/kernel.sh" image $k)" \
 			"$BUILD/realvmm/$k.cpio" "$col" "$BUILD/logs/realvmm-$col-$k.log" 900 || true &
 	done
 	wait
@@ -34,8 +34,8 @@ for col in ${COLUMNS:-vhe nofwb}; do
 		[ $k = series ] || fsc=$BASE_FSC
 		boot_verdict "realvmm $col $k" "$log" "$fsc"
 	done
-	"$TOP/scripts/realvmm.py" judge "$col" "$BUILD/logs/realvmm-$col-base.log" \
+	"$TOP/harness/judge/realvmm.py" judge "$col" "$BUILD/logs/realvmm-$col-base.log" \
 		"$BUILD/logs/realvmm-$col-series.log" || true
-	"$TOP/scripts/realvmm.py" table "$col" "$BUILD/logs/realvmm-$col-base.log" \
+	"$TOP/harness/judge/realvmm.py" table "$col" "$BUILD/logs/realvmm-$col-base.log" \
 		"$BUILD/logs/realvmm-$col-series.log" | sed 's/^/  /'
 done

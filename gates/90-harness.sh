@@ -5,7 +5,7 @@
 # own self-tests (tests/harness/run.sh): a kernel log with a WARN anywhere,
 # a plan that did not complete, an emulator that cannot model the fault, a
 # missing device, a base that passes the control, a KUnit log cut short...
-. "$(dirname "$0")/../scripts/lib.sh"
+. "$(dirname "$0")/../harness/lib.sh"
 tmp=$(mktemp -d)
 wt=$BUILD/wt-harness
 cleanup() {
@@ -33,20 +33,20 @@ git -C "$TREE" worktree prune
 git -C "$TREE" worktree add -q --detach "$wt" base
 expect "a patch that no longer applies is named with its file" \
 	"$(basename "$p3").*does not apply|patch failed: arch/arm64/kvm/mmu.c" \
-	"$TOP/scripts/apply.sh" "$wt" "$tmp/patches"
+	"$TOP/harness/source/apply.sh" "$wt" "$tmp/patches"
 
 expect "a base package of another version is refused" \
 	"is $BASE_VERSION but the series is pinned to 0.0-test" \
-	env NC_BASE_VERSION=0.0-test "$TOP/scripts/prepare-base.sh"
+	env NC_BASE_VERSION=0.0-test "$TOP/harness/source/prepare-base.sh"
 
-img=$("$TOP/scripts/kernel.sh" image series 2>/dev/null || true)
+img=$("$TOP/harness/kernel/kernel.sh" image series 2>/dev/null || true)
 long=$(plan_cpio regress 2>/dev/null || true)
-"$TOP/scripts/mkinitramfs.sh" "$tmp/empty.cpio" "$BUILD/guest/plan-init" /dev/null 2>/dev/null || true
+"$TOP/harness/guest/mkinitramfs.sh" "$tmp/empty.cpio" "$BUILD/guest/plan-init" /dev/null 2>/dev/null || true
 if [ -f "$img" ] && [ -f "$long" ] && [ -f "$tmp/empty.cpio" ]; then
 	# A log left over from an earlier boot must not survive into this one.
 	printf 'PLAN-BEGIN\nstale\nPLAN-END\n' > "$tmp/boot.log"
 	expect "a guest that does not finish in time is stopped" "timed out after 2s" \
-		"$TOP/scripts/qemu-boot.sh" "$img" "$long" vhe "$tmp/boot.log" 2
+		"$TOP/harness/boot/qemu-boot.sh" "$img" "$long" vhe "$tmp/boot.log" 2
 	if grep -q '^stale$' "$tmp/boot.log"; then
 		echo "FAIL: harness: a boot left an earlier boot's log in place"
 	else
@@ -55,15 +55,15 @@ if [ -f "$img" ] && [ -f "$long" ] && [ -f "$tmp/empty.cpio" ]; then
 	# The VHE column's CPU, told to run KVM in nVHE mode, is not the vhe
 	# column: qemu-boot.sh checks the KVM mode line of every boot.
 	expect "a boot that is not its column is refused" "did not log 'kvm \\[1\\]: VHE mode" \
-		"$TOP/scripts/qemu-boot.sh" -a kvm-arm.mode=nvhe "$img" "$tmp/empty.cpio" vhe "$tmp/boot.log" 120
+		"$TOP/harness/boot/qemu-boot.sh" -a kvm-arm.mode=nvhe "$img" "$tmp/empty.cpio" vhe "$tmp/boot.log" 120
 else
 	echo "FAIL: harness: no test-host kernel and guest user space to try boots with (run gate 80 first)"
 fi
 expect "an unknown column is refused" "unknown column" \
-	"$TOP/scripts/qemu-boot.sh" "$img" "$img" nosuchcpu "$tmp/boot.log"
+	"$TOP/harness/boot/qemu-boot.sh" "$img" "$img" nosuchcpu "$tmp/boot.log"
 
 # A log is judged only when it is newer than the kernel and initramfs it
-# was booted from (fresh, scripts/lib.sh): gates reuse logs only then.
+# was booted from (fresh, harness/lib.sh): gates reuse logs only then.
 touch -d '2 minutes ago' "$tmp/old.log"
 touch -d '1 minute ago' "$tmp/kernel"
 touch "$tmp/new.log"
@@ -85,7 +85,7 @@ git -C "$fake" checkout -qb v4
 echo two >> "$fake/f" && git -C "$fake" commit -qam "fake: one patch"
 git -C "$fake" config branch.v4.description "$(printf 'fake\n\ncover')"
 stale() { NC_TREE=$fake bash "$TOP/gates/10-stale.sh" | grep -v mirrored; }
-synced() { NC_TREE=$fake bash -c '. "$1/scripts/lib.sh"; tree_synced' _ "$TOP"; }
+synced() { NC_TREE=$fake bash -c '. "$1/harness/lib.sh"; tree_synced' _ "$TOP"; }
 verdict() { # verdict NAME WANT(PASS|FAIL)
 	local out; out=$(stale)
 	if echo "$out" | grep -q "^$2: patches/"; then

@@ -23,7 +23,7 @@
  * figure to mean anything: the parent waits a tenth of a median
  * user-first-touch before killing).
  *
- * One line per round and measurement, for scripts/bench.py:
+ * One line per round and measurement, for harness/judge/bench.py:
  *   bigbar round=R what=WHAT bytes=BAR-SIZE ns=T
  *
  * Built against the KVM selftest library of the series and guest/lib; not

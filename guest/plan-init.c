@@ -350,7 +350,7 @@ static int find_pci(const char *id, int index, char *bdf, size_t size)
 /*
  * Load vfio-pci and its IOMMU backend the way a Debian host does, with
  * modprobe (the kernel's modules and busybox as /sbin/modprobe are appended
- * to the initramfs, see scripts/qemu-boot.sh), unless the kernel has the
+ * to the initramfs, see harness/boot/qemu-boot.sh), unless the kernel has the
  * driver built in. Returns 0 when the vfio-pci driver is there afterwards.
  */
 static int load_vfio(void)

@@ -38,7 +38,7 @@
  * and is unloaded after a case it passed, for the next one.
  *
  * Every finding is a "# realvmm: CASE: STEP: RESULT" line, RESULT starting
- * with "completed" or "fault"; scripts/realvmm.py reads them.
+ * with "completed" or "fault"; harness/judge/realvmm.py reads them.
  */
 #define _GNU_SOURCE
 #include <errno.h>

@@ -19,7 +19,7 @@
  * stage-1 mapping. Without Normal-NC at stage 2 the first one ends in
  * a stage-2 alignment fault, which is reported as such.
  *
- * One line per round and measurement, for scripts/bench.py:
+ * One line per round and measurement, for harness/judge/bench.py:
  *   bench round=R what=fault-vfio units=PAGES ticks=T freq=F
  *   bench round=R what=fault-anon units=PAGES ticks=T freq=F
  *   bench round=R what=store-device-aligned units=BYTES ticks=T freq=F

@@ -6,11 +6,11 @@
 # report from any checker (guest-log.py scan --strict: not one WARN, KASAN,
 # UBSAN, lockdep, RCU stall, hung task or kmemleak line; the KUnit boot
 # alone may hold the suite's one deliberate WARN).
-. "$(dirname "$0")/../../scripts/lib.sh"
+. "$(dirname "$0")/../../harness/lib.sh"
 col=${COLUMNS:-vhe}
-"$TOP/scripts/kernel.sh" build series/debug base >/dev/null
-"$TOP/scripts/build-guest.sh" >/dev/null
-image=$("$TOP/scripts/kernel.sh" image series/debug)
+"$TOP/harness/kernel/kernel.sh" build series/debug base >/dev/null
+"$TOP/harness/guest/build-guest.sh" >/dev/null
+image=$("$TOP/harness/kernel/kernel.sh" image series/debug)
 g=$BUILD/guest
 mkdir -p "$BUILD/logs"
 
@@ -18,7 +18,7 @@ mkdir -p "$BUILD/logs"
 # build/logs/debug-NAME.log. Debug kernels are slow under emulation.
 boot() {
 	local name=$1 cpio=$2 log=$BUILD/logs/debug-$1.log t0=$SECONDS; shift 2
-	if ! "$TOP/scripts/qemu-boot.sh" "$@" "$image" "$cpio" "$col" "$log" 2400; then
+	if ! "$TOP/harness/boot/qemu-boot.sh" "$@" "$image" "$cpio" "$col" "$log" 2400; then
 		echo "FAIL: debug $name: boot failed (log: $log)"
 		return 1
 	fi
@@ -29,7 +29,7 @@ boot() {
 # clean NAME FSC [--strict]: the host log of that boot holds no report.
 clean() {
 	local log=$BUILD/logs/debug-$1.log problems
-	if problems=$("$TOP/scripts/guest-log.py" scan "$log" "$2" ${3:-}); then
+	if problems=$("$TOP/harness/judge/guest-log.py" scan "$log" "$2" ${3:-}); then
 		echo "PASS: debug $1: no report from KASAN, lockdep, UBSAN, DEBUG_VM, kmemleak or the watchdogs"
 	else
 		echo "$problems" | head -n 10
@@ -38,9 +38,9 @@ clean() {
 }
 
 # KUnit: every case passes, one WARN (the suite's own).
-"$TOP/scripts/mkinitramfs.sh" "$g/kunit.cpio" "$g/plan-init" /dev/null
+"$TOP/harness/guest/mkinitramfs.sh" "$g/kunit.cpio" "$g/plan-init" /dev/null
 if boot kunit "$g/kunit.cpio" -k; then
-	if res=$("$TOP/scripts/kunit_log.py" "$BUILD/logs/debug-kunit.log" --expect-cases 50); then
+	if res=$("$TOP/harness/judge/kunit_log.py" "$BUILD/logs/debug-kunit.log" --expect-cases 50); then
 		n=$(echo "$res" | grep -c '^pass ' || true)
 		[ "$n" = 50 ] && echo "PASS: debug kunit: 50 of 50 cases pass" ||
 			{ echo "$res" | grep -v '^pass '; echo "FAIL: debug kunit: $n of 50 cases pass"; }
@@ -53,12 +53,12 @@ fi
 # The e2e selftest: all 31 subtests, stage 2 as the series must map it.
 if boot e2e "$(plan_cpio e2e)"; then
 	base=$BUILD/logs/e2e-$col-base.log
-	fresh "$base" "$("$TOP/scripts/kernel.sh" image base)" "$(plan_cpio e2e)" ||
-		"$TOP/scripts/e2e-run.sh" "$col" >/dev/null || true
-	fails=$("$TOP/scripts/e2e.py" judge "$col" "$base" "$BUILD/logs/debug-e2e.log" | grep -c '^FAIL' || true)
+	fresh "$base" "$("$TOP/harness/kernel/kernel.sh" image base)" "$(plan_cpio e2e)" ||
+		"$TOP/harness/boot/e2e-run.sh" "$col" >/dev/null || true
+	fails=$("$TOP/harness/judge/e2e.py" judge "$col" "$base" "$BUILD/logs/debug-e2e.log" | grep -c '^FAIL' || true)
 	[ "$fails" = 0 ] && echo "PASS: debug e2e: the selftest gives the series' table (31 subtests)" ||
 		echo "FAIL: debug e2e: $fails subtests not as the series must give them"
-	"$TOP/scripts/s2map.py" "$BUILD/logs/debug-e2e.log" series "debug" || true
+	"$TOP/harness/judge/s2map.py" "$BUILD/logs/debug-e2e.log" series "debug" || true
 	clean e2e 4 --strict
 fi
 
@@ -66,9 +66,9 @@ fi
 # the base's run in the same column, gate 72's).
 if boot contain "$(plan_cpio contain)" "${CONTAIN_QEMU[@]}"; then
 	base=$BUILD/logs/contain-$col-base.log
-	fresh "$base" "$("$TOP/scripts/kernel.sh" image base)" "$(plan_cpio contain)" ||
+	fresh "$base" "$("$TOP/harness/kernel/kernel.sh" image base)" "$(plan_cpio contain)" ||
 		COLUMNS=$col bash "$TOP/gates/72-contain.sh" >/dev/null
-	fails=$("$TOP/scripts/contain.py" judge "$col" "$base" "$BUILD/logs/debug-contain.log" | grep -c '^FAIL' || true)
+	fails=$("$TOP/harness/judge/contain.py" judge "$col" "$base" "$BUILD/logs/debug-contain.log" | grep -c '^FAIL' || true)
 	[ "$fails" = 0 ] && echo "PASS: debug contain: every containment case as the series must give it (32 subtests)" ||
 		echo "FAIL: debug contain: $fails containment checks fail on the debug kernel"
 	clean contain 35 --strict
@@ -114,16 +114,16 @@ fi
 for patch in "$TOP"/tests/mutants/stress/*.patch; do
 	[ -f "$patch" ] || continue
 	name=$(basename "$patch" .patch)
-	if ! "$TOP/scripts/kernel.sh" build "mutant-$name/debug" >"$BUILD/logs/debug-mutant-$name.build" 2>&1; then
+	if ! "$TOP/harness/kernel/kernel.sh" build "mutant-$name/debug" >"$BUILD/logs/debug-mutant-$name.build" 2>&1; then
 		tail -n 5 "$BUILD/logs/debug-mutant-$name.build"
 		echo "FAIL: stress mutant $name: does not build"
 		continue
 	fi
-	mimage=$("$TOP/scripts/kernel.sh" image "mutant-$name/debug")
+	mimage=$("$TOP/harness/kernel/kernel.sh" image "mutant-$name/debug")
 	caught=0 runs=${STRESS_RUNS:-3}
 	for i in $(seq 1 "$runs"); do
 		log=$BUILD/logs/debug-stress-$name-$i.log
-		"$TOP/scripts/qemu-boot.sh" "$mimage" "$(plan_cpio stress)" "$col" "$log" 2400 || true
+		"$TOP/harness/boot/qemu-boot.sh" "$mimage" "$(plan_cpio stress)" "$col" "$log" 2400 || true
 		if grep -qE '^not ok [0-9]+ revstress\b' "$log" && grep -qE '^# revstress: .*violations=[1-9]' "$log"; then
 			caught=$i
 			break

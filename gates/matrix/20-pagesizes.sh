@@ -7,9 +7,9 @@
 # QEMU's -cpu max offers both granules at both stages. Columns: KUnit and
 # e2e in vhe and nvhe, the regression list in vhe (PAGE_COLUMNS,
 # REGRESS_COLUMNS to change).
-. "$(dirname "$0")/../../scripts/lib.sh"
+. "$(dirname "$0")/../../harness/lib.sh"
 for ps in 16k 64k; do
-	"$TOP/scripts/kernel.sh" build "base/$ps" "series/$ps" || {
+	"$TOP/harness/kernel/kernel.sh" build "base/$ps" "series/$ps" || {
 		echo "FAIL: $ps: the kernels do not build"; continue; }
 	VARIANT=$ps COLUMNS="${PAGE_COLUMNS:-vhe nvhe}" bash "$TOP/gates/65-kunit.sh"
 	VARIANT=$ps COLUMNS="${PAGE_COLUMNS:-vhe nvhe}" bash "$TOP/gates/70-e2e.sh"

@@ -18,8 +18,8 @@
 # One worktree steps through the commits (build/k/debian-config); what
 # each commit gave is recorded there, per commit, config and compiler, so
 # that an unchanged commit is not built again.
-. "$(dirname "$0")/../../scripts/lib.sh"
-. "$TOP/scripts/klib.sh"
+. "$(dirname "$0")/../../harness/lib.sh"
+. "$TOP/harness/kernel/klib.sh"
 dirs=(arch/arm64/kvm/ drivers/vfio/pci/ mm/)
 d=$K/debian-config src=$K/debian-config/src out=$K/debian-config/arm64
 mkdir -p "$d" "$out"

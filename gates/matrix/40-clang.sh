@@ -4,11 +4,11 @@
 # base built the same way does not have (compared without line numbers),
 # and its kernel boots in the vhe column and passes the KUnit suite and
 # the e2e selftest with the same assertions as the gcc kernels.
-. "$(dirname "$0")/../../scripts/lib.sh"
-. "$TOP/scripts/klib.sh"
+. "$(dirname "$0")/../../harness/lib.sh"
+. "$TOP/harness/kernel/klib.sh"
 command -v clang >/dev/null && command -v ld.lld >/dev/null ||
-	die "clang and lld are missing (run: bash scripts/deps.sh matrix)"
-if ! "$TOP/scripts/kernel.sh" build base/clang series/clang; then
+	die "clang and lld are missing (run: bash harness/source/deps.sh matrix)"
+if ! "$TOP/harness/kernel/kernel.sh" build base/clang series/clang; then
 	echo "FAIL: clang: the kernels do not build"
 	exit 0
 fi

@@ -6,7 +6,7 @@
 #    aarch64-linux-gnu-gcc where installed); plan-init's real parser and
 #    relay pass tests/harness/plan-init-test.c; realvmm-run refuses bad
 #    arguments with its usage;
-#  - scripts/kunit_log.py, e2e.py, regress.py, realvmm.py and guest-log.py pass on
+#  - harness/judge/kunit_log.py, e2e.py, regress.py, realvmm.py and guest-log.py pass on
 #    real logs (tests/harness/fixtures/) and fail on each broken copy
 #    (tests/harness/test_scripts.py).
 # One line per check, "PASS: harness: WHAT" or "FAIL: harness: WHAT (WHY)";
@@ -62,9 +62,9 @@ if build tests/harness/plan-init-test.c gcc "$here/plan-init-test.c" "$tmp/plan-
 		say "FAIL: harness: plan-init-test ran to its end (exit $rc)"
 fi
 
-# Background stages (scripts/lib.sh): one that fails fails the job, after
+# Background stages (harness/lib.sh): one that fails fails the job, after
 # the others ended, and every one is listed with its own time.
-bg=$(bash -c '. "$1/scripts/lib.sh"; stage_bg ok sleep 1; stage_bg bad bash -c "echo why; exit 3"
+bg=$(bash -c '. "$1/harness/lib.sh"; stage_bg ok sleep 1; stage_bg bad bash -c "echo why; exit 3"
 	stage_bg late sleep 2; stage_wait; echo reached' _ "$top" 2>&1)
 if [ $? = 3 ] && ! grep -q reached <<<"$bg" && grep -q '^why' <<<"$bg" &&
    grep -q 'FAILED: bad (exit status 3)' <<<"$bg"; then
@@ -74,7 +74,7 @@ else
 fi
 # The times are bash's SECONDS, which ticks on the wall clock's whole
 # seconds: start just after one, or a stage can be counted a second long.
-bg=$(bash -c '. "$1/scripts/lib.sh"
+bg=$(bash -c '. "$1/harness/lib.sh"
 	us=$((1020000 - 10#${EPOCHREALTIME#*.}))
 	sleep "$((us / 1000000)).$(printf %06d $((us % 1000000)))"
 	stage_bg one sleep 2; stage_bg two true; stage fg sleep 1
@@ -97,7 +97,7 @@ for who in ":" "KVM arm64 NC series:kvm-arm64-nc@example.org" "Seed:maintainers@
 	[ "$who" = ":" ] || cfg=$(ident "${who%%:*}" "${who#*:}")
 	# GIT_DIR: no repository's own config may supply an identity.
 	if r=$(HOME=$tmp GIT_CONFIG_GLOBAL=$cfg GIT_CONFIG_NOSYSTEM=1 GIT_DIR=$tmp/nogit \
-		bash "$top/scripts/series.sh" 2>&1); then
+		bash "$top/harness/source/series.sh" 2>&1); then
 		say "FAIL: harness: make series refuses the identity '$who' (it ran)"
 	elif grep -qE 'no git identity|placeholder|not a mail address' <<<"$r"; then
 		say "PASS: harness: make series refuses the identity '$who': $(head -n 1 <<<"$r" | cut -c1-90)"
@@ -109,7 +109,7 @@ done
 # Commit references: the real cover letter's pass, a wrong title, an id
 # the list lacks, and a title that wraps over lines.
 list=$top/docs/commit-ids.list
-refs() { printf 'Subject: [PATCH] x\n\n%s\n---\n' "$1" > "$tmp/ref.patch"; python3 "$top/scripts/commit_refs.py" "$list" "$tmp/ref.patch"; }
+refs() { printf 'Subject: [PATCH] x\n\n%s\n---\n' "$1" > "$tmp/ref.patch"; python3 "$top/harness/source/commit_refs.py" "$list" "$tmp/ref.patch"; }
 if refs 'Fixes: b7c5e64fecfa ("vfio/pci: Insert full vma on mmap'"'"'d MMIO fault")' >/dev/null; then
 	say "FAIL: harness: commit_refs.py catches a wrong title"
 else
@@ -126,7 +126,7 @@ else
 	say "FAIL: harness: commit_refs.py reads a title that wraps over lines"
 fi
 
-# make's own verdict (scripts/verdict.sh) on recorded logs: the right
+# make's own verdict (harness/judge/verdict.sh) on recorded logs: the right
 # tables pass; a wrong table, or a log a judge cannot read, makes it exit
 # non-zero and name the column.
 vlogs() { # vlogs DIR: the vhe fixtures standing for every column
@@ -139,7 +139,7 @@ vlogs() { # vlogs DIR: the vhe fixtures standing for every column
 }
 verdict() { # verdict LABEL DIR WANT-RC PATTERN
 	local r rc=0
-	r=$(bash "$top/scripts/verdict.sh" "$2" 2>&1) || rc=$?
+	r=$(bash "$top/harness/judge/verdict.sh" "$2" 2>&1) || rc=$?
 	if [ "$rc" = "$3" ] && grep -qE "$4" <<<"$r"; then
 		say "PASS: harness: make's verdict, $1: exit $rc"
 	else

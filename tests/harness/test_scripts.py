@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
-"""Self-tests of the harness's log readers: scripts/kunit_log.py,
-scripts/e2e.py, scripts/regress.py, scripts/realvmm.py and
-scripts/guest-log.py, run as the gates run them, on
+"""Self-tests of the harness's log readers: harness/judge/kunit_log.py,
+harness/judge/e2e.py, harness/judge/regress.py, harness/judge/realvmm.py and
+harness/judge/guest-log.py, run as the gates run them, on
 real console logs (tests/harness/fixtures/, trimmed copies of a real run)
 and on copies broken in one way each. Every broken copy must make its
 script fail, and every real one must pass, or the check proves nothing.
@@ -23,9 +23,9 @@ import sys
 HERE = os.path.dirname(os.path.abspath(__file__))
 TOP = os.path.dirname(os.path.dirname(HERE))
 FIX = os.path.join(HERE, "fixtures")
-SCRIPTS = os.path.join(TOP, "scripts")
+SCRIPTS = os.path.join(TOP, "harness", "judge")
 sys.path.insert(0, SCRIPTS)
-sys.dont_write_bytecode = True      # leave scripts/ as it was
+sys.dont_write_bytecode = True      # leave harness/judge/ as it was
 
 failures = 0
 tmpdir = None
@@ -54,7 +54,7 @@ def write(name, text):
 
 
 def load(script):
-    """scripts/SCRIPT as a module (guest-log.py has no importable name)."""
+    """harness/judge/SCRIPT as a module (guest-log.py has no importable name)."""
     name = script[:-3].replace("-", "_")
     if name not in sys.modules:
         spec = importlib.util.spec_from_file_location(name, os.path.join(SCRIPTS, script))
@@ -64,7 +64,7 @@ def load(script):
 
 
 def run(script, *args):
-    """(exit status, stdout + stderr) of scripts/SCRIPT ARGS, run by its
+    """(exit status, stdout + stderr) of harness/judge/SCRIPT ARGS, run by its
     main() in this process: a hundred interpreters would take seconds."""
     out = io.StringIO()
     with contextlib.redirect_stdout(out), contextlib.redirect_stderr(out):
@@ -100,7 +100,7 @@ def expect_fail(what, script, args, pattern):
           f"exit {rc}, want a failure saying /{pattern}/; output: {out[-300:]}")
 
 
-# --- scripts/kunit_log.py ----------------------------------------------------
+# --- harness/judge/kunit_log.py ----------------------------------------------------
 
 def test_kunit():
     vhe, nofwb = fixture("kunit-vhe.log"), fixture("kunit-nofwb.log")
@@ -128,7 +128,7 @@ def test_kunit():
     from kunit_log import kunit
     res, msgs = kunit(p)
     check(isinstance(res, dict) and len(res) == 50 and isinstance(msgs, dict),
-          "kunit_log.kunit() keeps its return shape for scripts/compare.py",
+          "kunit_log.kunit() keeps its return shape for harness/judge/compare.py",
           f"got {type(res)} {len(res or {})}")
 
     # One parameter fails under a parent that says ok (and counts that
@@ -204,7 +204,7 @@ def test_kunit():
           "kunit_log.py: a parameter's own '# SKIP' is read as a skip", f"exit {rc}: {out[-300:]}")
 
 
-# --- scripts/e2e.py ----------------------------------------------------------
+# --- harness/judge/e2e.py ----------------------------------------------------------
 
 def test_e2e():
     base, patched = fixture("e2e-vhe-base.log"), fixture("e2e-vhe-patched.log")
@@ -333,7 +333,7 @@ def test_e2e_runner():
 
 
 def test_regress():
-    """scripts/regress.py, the regression gate's verdict (gates/80)."""
+    """harness/judge/regress.py, the regression gate's verdict (gates/80)."""
     plan = os.path.join(TOP, "tests", "regress.plan")
     base = fixture("regress-vhe-base.log")
     b = write("regress-base.log", base)
@@ -373,10 +373,10 @@ def test_regress():
                 "regress.py", ["judge", "vhe", plan, *both], r"memslot_perf_test: base fail, series fail, and the plan lists no reason")
 
 
-# --- scripts/realvmm.py -----------------------------------------------------
+# --- harness/judge/realvmm.py -----------------------------------------------------
 
 def test_realvmm():
-    """scripts/realvmm.py, the real-stack gate's verdict (gates/76): the
+    """harness/judge/realvmm.py, the real-stack gate's verdict (gates/76): the
     plan's shared L2 boot (realvmm-run -1) and the cases with their own."""
     base, series = fixture("realvmm-vhe-base.log"), fixture("realvmm-vhe-series.log")
     b, s = write("realvmm-base.log", base), write("realvmm-series.log", series)
@@ -438,7 +438,7 @@ def test_realvmm():
                 r"FAIL: realvmm vhe user-dev-memset: series must pass, got crash")
 
 
-# --- scripts/guest-log.py ----------------------------------------------------
+# --- harness/judge/guest-log.py ----------------------------------------------------
 
 # One line of each kernel problem, as the kernel prints it.
 PROBLEM_LINES = [

@@ -6,7 +6,7 @@
 # Debian's arm64 packages (the nested VMM, Debian's arm64 config) need the
 # arm64 architecture in dpkg; it is added when missing.
 set -euo pipefail
-. "$(dirname "$0")/lib.sh"   # BASE_PKG, BASE_VERSION
+. "$(dirname "$0")/../lib.sh"   # BASE_PKG, BASE_VERSION
 
 pkgs=(make git perl python3 python3-sphinx python3-ply python3-git bc bison flex cpio xz-utils kmod
       libssl-dev libelf-dev ccache sparse rsync

@@ -112,7 +112,7 @@ boot_verdict() {
 	local label=$1 log=$2 fsc=$3 problems
 	if ! grep -q '^PLAN-END' "$log" 2>/dev/null; then
 		echo "FAIL: $label: the boot did not finish its plan (log: $log)"
-	elif problems=$("$TOP/scripts/guest-log.py" scan "$log" "$fsc" --strict); then
+	elif problems=$("$TOP/harness/judge/guest-log.py" scan "$log" "$fsc" --strict); then
 		echo "PASS: $label: host kernel log clean ($fsc 'Unsupported FSC' as provoked)"
 	else
 		echo "$problems" | head -n 5
@@ -155,11 +155,11 @@ plan_cpio() {
 	local files x
 	files=$(plan_files "$TOP/tests/$1.plan") || return 1
 	for x in $(sed -n 's/^# initramfs: //p' "$TOP/tests/$1.plan"); do
-		[ -e "$BUILD/guest/$x" ] || die "tests/$1.plan needs build/guest/$x (run: scripts/build-guest.sh)"
+		[ -e "$BUILD/guest/$x" ] || die "tests/$1.plan needs build/guest/$x (run: harness/guest/build-guest.sh)"
 		files="$files $BUILD/guest/$x"
 	done
 	# shellcheck disable=SC2086
-	"$TOP/scripts/mkinitramfs.sh" "$BUILD/guest/$1.cpio" "$BUILD/guest/plan-init" \
+	"$TOP/harness/guest/mkinitramfs.sh" "$BUILD/guest/$1.cpio" "$BUILD/guest/plan-init" \
 		"$TOP/tests/$1.plan" $files || return 1
 	echo "$BUILD/guest/$1.cpio"
 }

@@ -185,7 +185,7 @@ def parse(path):
 
 
 def read(path):
-    """(subtests, cells) of parse(), for scripts/compare.py; (None, {})
+    """(subtests, cells) of parse(), for harness/judge/compare.py; (None, {})
     when the log cannot be read."""
     run = parse(path)
     if run is None:

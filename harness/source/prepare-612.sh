@@ -5,7 +5,7 @@
 # to it (patches-6.12/) applied with git am on branch "tests". The upstream
 # implementation itself is left untouched. Installs the pinned package when
 # missing; does nothing when the tree already holds the same patches.
-. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/../lib.sh"
 PKG=linux-source-6.12
 VERSION=6.12.117-1~deb12u1
 TARBALL=/usr/src/linux-source-6.12.tar.xz

@@ -17,7 +17,7 @@
 #    0.12: complete v4 series, trailers parsed).
 #
 # Send it with git send-email build/series/*.patch (README), or with b4.
-. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/../lib.sh"
 out=$BUILD/series
 placeholder_name="KVM arm64 NC series" placeholder_email=kvm-arm64-nc@example.org
 
@@ -38,7 +38,7 @@ esac
 case $email in *@*.*) ;; *) die "git identity <$email> is not a mail address" ;; esac
 
 [ -f "$TOP/patches/0000-cover-letter.patch" ] || die "no patches/ (run: make export)"
-"$TOP/scripts/prepare-base.sh" >/dev/null
+"$TOP/harness/source/prepare-base.sh" >/dev/null
 rm -rf "$out"
 mkdir -p "$out"
 cp "$TOP"/patches/0*.patch "$out/"

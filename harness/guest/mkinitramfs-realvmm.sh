@@ -1,20 +1,20 @@
 #!/usr/bin/env bash
 # mkinitramfs-realvmm.sh OUT.cpio INIT PLAN VMMROOT IMAGE INITRD [FILE...]:
-# the test host's initramfs for the real-stack gate. As scripts/mkinitramfs.sh
+# the test host's initramfs for the real-stack gate. As harness/guest/mkinitramfs.sh
 # (an uncompressed newc cpio, INIT as /init, PLAN without comments as /plan,
 # each FILE in /bin, left alone when its content would not change), plus
-#  - the VMM: usr/bin/qemu-system-aarch64 of VMMROOT (scripts/realvmm-fetch.sh)
+#  - the VMM: usr/bin/qemu-system-aarch64 of VMMROOT (harness/guest/realvmm-fetch.sh)
 #    with the shared libraries it links, found by following ELF NEEDED
 #    entries through VMMROOT's library directories, and the dynamic loader;
 #    nothing else of the unpacked packages;
 #  - the nested guest: IMAGE as /realvmm/Image, INITRD as
 #    /realvmm/initramfs.cpio.
-. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/../lib.sh"
 [ $# -ge 6 ] || die "usage: mkinitramfs-realvmm.sh OUT.cpio INIT PLAN VMMROOT IMAGE INITRD [FILE...]"
 out=$1 init=$2 plan=$3 root=$4 image=$5 initrd=$6; shift 6
 qemu=usr/bin/qemu-system-aarch64
 libdirs=(lib/aarch64-linux-gnu usr/lib/aarch64-linux-gnu)
-[ -x "$root/$qemu" ] || die "no $root/$qemu (run: scripts/realvmm-fetch.sh)"
+[ -x "$root/$qemu" ] || die "no $root/$qemu (run: harness/guest/realvmm-fetch.sh)"
 stage=$(mktemp -d)
 trap 'rm -rf "$stage"' EXIT
 

@@ -1,14 +1,14 @@
 #!/usr/bin/env bash
 # compare.sh [COLUMN...]: side by side with upstream's merged implementation.
 # Prepares build/linux-6.12 (Debian 6.12 + our ported tests,
-# scripts/prepare-612.sh), builds it as the kernel upstream/4k
-# (scripts/kernel.sh) and our selftest from its worktree into
+# harness/source/prepare-612.sh), builds it as the kernel upstream/4k
+# (harness/kernel/kernel.sh) and our selftest from its worktree into
 # build/guest-6.12, boots it in each column (default: all four) with
 # tests/e2e.plan and, for its KUnit suite, with KUnit on; the 6.1 base and
 # series are booted the same way where their logs are missing or older than
 # their kernel and initramfs. Then the three-way table of scripts/compare.py.
 . "$(dirname "$0")/lib.sh"
-. "$TOP/scripts/klib.sh"
+. "$TOP/harness/kernel/klib.sh"
 G=$BUILD/guest-6.12
 cols=("$@")
 [ ${#cols[@]} -gt 0 ] || cols=(vhe nvhe protected nofwb)
@@ -25,7 +25,7 @@ build_guest() {
 	${CROSS}gcc -static -O2 -Wall -Wextra -Werror -o "$G/s2trace" "$TOP/guest/s2trace.c"
 	make -C "$src" -s O="$K/upstream/hdr-obj" ARCH=arm64 CROSS_COMPILE=$CROSS \
 		INSTALL_HDR_PATH="$G/hdr" headers_install >/dev/null
-	# As for 6.1 (scripts/build-guest.sh): an install of the kvm target
+	# As for 6.1 (harness/guest/build-guest.sh): an install of the kvm target
 	# limited to the test, run through the kselftest runner.
 	rm -rf "$G/kselftest"
 	if ! make -C "$src/tools/testing/selftests" TARGETS=kvm ARCH=arm64 \
@@ -42,9 +42,9 @@ build_guest() {
 	# have been written there.
 	git -C "$src" clean -fdqx -- tools/arch/arm64/include/generated
 	[ -z "$(git -C "$src" status --porcelain --ignored)" ] || die "building the selftest wrote into $src"
-	"$TOP/scripts/mkinitramfs.sh" "$G/e2e.cpio" "$G/plan-init" "$TOP/tests/e2e.plan" \
+	"$TOP/harness/guest/mkinitramfs.sh" "$G/e2e.cpio" "$G/plan-init" "$TOP/tests/e2e.plan" \
 		"$G/s2trace" "$BUILD/guest/busybox" "$BUILD/guest/kselftest-e2e" "$G/kselftest"
-	"$TOP/scripts/mkinitramfs.sh" "$G/kunit.cpio" "$G/plan-init" /dev/null
+	"$TOP/harness/guest/mkinitramfs.sh" "$G/kunit.cpio" "$G/plan-init" /dev/null
 }
 
 boot() {  # boot COLUMN KERNEL-NAME LABEL CPIO [-k]: one boot, log e2e|kunit-COLUMN-LABEL
@@ -52,20 +52,20 @@ boot() {  # boot COLUMN KERNEL-NAME LABEL CPIO [-k]: one boot, log e2e|kunit-COL
 	[ "${5:-}" = -k ] && kind=kunit
 	log=$BUILD/logs/$kind-$col-$label.log
 	[ "$kind-$label" = kunit-patched ] && log=$BUILD/logs/kunit-$col.log
-	fresh "$log" "$("$TOP/scripts/kernel.sh" image "$name")" "$cpio" && return 0
-	"$TOP/scripts/qemu-boot.sh" ${5:-} "$("$TOP/scripts/kernel.sh" image "$name")" "$cpio" \
+	fresh "$log" "$("$TOP/harness/kernel/kernel.sh" image "$name")" "$cpio" && return 0
+	"$TOP/harness/boot/qemu-boot.sh" ${5:-} "$("$TOP/harness/kernel/kernel.sh" image "$name")" "$cpio" \
 		"$col" "$log" 600 || { mv -f "$log" "$log.failed"; return 0; }  # compare.py reports it missing
 	note "$kind $col $label: $((SECONDS - t0))s"
 }
 
-stage "prepare 6.12 tree" bash "$TOP/scripts/prepare-612.sh"
-stage "kernel upstream/4k" "$TOP/scripts/kernel.sh" build upstream
-stage "kernels base/4k, series/4k" "$TOP/scripts/kernel.sh" build base series
-stage "6.1 guest user space" "$TOP/scripts/build-guest.sh"
+stage "prepare 6.12 tree" bash "$TOP/harness/source/prepare-612.sh"
+stage "kernel upstream/4k" "$TOP/harness/kernel/kernel.sh" build upstream
+stage "kernels base/4k, series/4k" "$TOP/harness/kernel/kernel.sh" build base series
+stage "6.1 guest user space" "$TOP/harness/guest/build-guest.sh"
 stage "6.12 selftest" build_guest
 e2e=$(plan_cpio e2e)
 kunit=$BUILD/guest/kunit.cpio
-"$TOP/scripts/mkinitramfs.sh" "$kunit" "$BUILD/guest/plan-init" /dev/null
+"$TOP/harness/guest/mkinitramfs.sh" "$kunit" "$BUILD/guest/plan-init" /dev/null
 for col in "${cols[@]}"; do
 	stage "boot $col upstream" boot "$col" upstream upstream "$G/e2e.cpio"
 	stage "boot $col upstream KUnit" boot "$col" upstream upstream "$G/kunit.cpio" -k
@@ -74,7 +74,7 @@ for col in "${cols[@]}"; do
 	stage "boot $col series KUnit (if stale)" boot "$col" series patched "$kunit" -k
 done
 rc=0
-stage "compare" python3 "$TOP/scripts/compare.py" "${cols[@]}" || rc=$?
+stage "compare" python3 "$TOP/harness/judge/compare.py" "${cols[@]}" || rc=$?
 echo
 print_stages "$start"
 exit $rc

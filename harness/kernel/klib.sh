@@ -1,5 +1,5 @@
 # klib.sh: the kernels under test, one directory each. Sourced (after
-# lib.sh) by scripts/kernel.sh and by the bisect gate, not run.
+# lib.sh) by harness/kernel/kernel.sh and by the bisect gate, not run.
 #
 # A kernel is named SOURCE/VARIANT, which is also its directory under
 # build/k/:
@@ -19,7 +19,7 @@
 K=$BUILD/k
 # What a kernel build makes: the Image, and what building external modules
 # against it needs (Module.symvers, scripts/module.lds): the nested Linux
-# guest's test module (scripts/realvmm-build.sh).
+# guest's test module (harness/guest/realvmm-build.sh).
 KTARGETS="Image modules"
 
 # Variants: config fragments on top of config/arm64-host.config, and the
@@ -183,5 +183,5 @@ modules_cpio() {
 		return 1
 	}
 	mkdir -p "$root/lib/modules"
-	"$TOP/scripts/mkcpio.sh" "$root" "$out/modules.cpio"
+	"$TOP/harness/guest/mkcpio.sh" "$root" "$out/modules.cpio"
 }

@@ -2,7 +2,7 @@
 # Make $TREE a git repository whose first commit, tagged "base", is Debian's
 # linux-source-6.1 exactly as packaged. Reuses an existing tree when its base
 # tag matches the pinned package version; otherwise unpacks afresh.
-. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/../lib.sh"
 
 have=$(dpkg-query -W -f='${Version}' "$BASE_PKG" 2>/dev/null || true)
 [ -n "$have" ] || die "$BASE_PKG is not installed (run: make deps)"

@@ -6,7 +6,7 @@
 # in its text (Debian's package and version, and the upstream stable
 # release); no base-commit: trailer, since the base commit exists only in
 # a tree made from Debian's tarball and nobody else could resolve it.
-. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/../lib.sh"
 out=${1:-$TOP/patches}
 cd "$TREE"
 git rev-parse -q --verify "$REV" >/dev/null || die "no $REV in $TREE (run: make tree)"
@@ -42,6 +42,6 @@ mv "$tmp"/*.patch "$out"/
 note "exported $n patches and a cover letter to $out"
 # The files the series adds, mirrored at their kernel paths (patches/ only).
 if [ "$out" -ef "$TOP/patches" ]; then
-	"$TOP/scripts/mirror.py" write
+	"$TOP/harness/source/mirror.py" write
 	tree_synced
 fi

@@ -50,16 +50,16 @@ esac
 rm -f "$log"
 mkdir -p "$(dirname "$log")"
 
-# A kernel built by scripts/kernel.sh has its modules next to it
+# A kernel built by harness/kernel/kernel.sh has its modules next to it
 # (modules.cpio, in its output directory): they are appended to the
 # initramfs, with busybox as /sbin/modprobe, so that the test host loads
 # vfio-pci the way a Debian host does. The kernel unpacks concatenated
 # cpio archives one after the other.
 kout=${image%/arch/arm64/boot/Image}
 if [ "$kout" != "$image" ] && [ -f "$kout/modules.cpio" ]; then
-	modprobe_cpio=$(cd "$(dirname "$0")/.." && pwd)/build/guest/modprobe.cpio
+	modprobe_cpio=$(cd "$(dirname "$0")/../.." && pwd)/build/guest/modprobe.cpio
 	[ -f "$modprobe_cpio" ] ||
-		{ echo "error: no $modprobe_cpio (run: scripts/build-guest.sh)" >&2; exit 1; }
+		{ echo "error: no $modprobe_cpio (run: harness/guest/build-guest.sh)" >&2; exit 1; }
 	full=$(mktemp)
 	trap 'rm -f "$full"' EXIT
 	cat "$initrd" "$modprobe_cpio" "$kout/modules.cpio" > "$full"

@@ -10,7 +10,7 @@
 # architecture to dpkg and run apt-get update; nothing is installed.
 # What QEMU does not use (documentation, /usr/share, locales, gconv, QEMU's
 # loadable UI/audio/block modules) is dropped from the unpacked tree.
-. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/../lib.sh"
 dir=$BUILD/realvmm
 root=$dir/root
 pkg=qemu-system-arm

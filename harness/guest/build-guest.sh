@@ -13,13 +13,13 @@
 #    the stamp are newer;
 #  - busybox (Debian's busybox-static:arm64), the shell of the runner, and
 #    as /sbin/modprobe in build/guest/modprobe.cpio.
-. "$(dirname "$0")/lib.sh"
-. "$TOP/scripts/klib.sh"
+. "$(dirname "$0")/../lib.sh"
+. "$TOP/harness/kernel/klib.sh"
 g=$BUILD/guest
 src=$K/series/src
 kst=$src/tools/testing/selftests/kvm
 mkdir -p "$g"
-[ -e "$src/.git" ] || die "no $src (run: scripts/kernel.sh build series)"
+[ -e "$src/.git" ] || die "no $src (run: harness/kernel/kernel.sh build series)"
 
 build_selftests() {
 	[ -z "$(git -C "$src" status --porcelain --ignored)" ] || die "$src is not clean"
@@ -79,7 +79,7 @@ fetch_busybox
 # appends to the initramfs together with the kernel's modules.
 mkdir -p "$g/modprobe-root/sbin"
 install -m 755 "$g/busybox" "$g/modprobe-root/sbin/modprobe"
-"$TOP/scripts/mkcpio.sh" "$g/modprobe-root" "$g/modprobe.cpio"
+"$TOP/harness/guest/mkcpio.sh" "$g/modprobe-root" "$g/modprobe.cpio"
 
 want=$(printf 'commit %s\ncompiler %s\n' "$(git -C "$src" rev-parse HEAD)" \
 	"$(compiler_id gcc | paste -sd ';')")

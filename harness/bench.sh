@@ -2,7 +2,7 @@
 # bench.sh [COLUMN...]: make bench. In each column (default: all four) the
 # series and the base are booted alternately, BOOTS times each (default 2),
 # with 64 MiB ivshmem BARs; in each boot guest/s2bench runs ROUNDS rounds
-# (tests/bench.plan: 6), a fresh VM each. scripts/bench.py prints the time
+# (tests/bench.plan: 6), a fresh VM each. harness/judge/bench.py prints the time
 # per stage-2 fault per backing, series / base and base / base, and the
 # guest's write throughput into the BAR. Figures only: nothing here passes
 # or fails on a number.
@@ -10,15 +10,15 @@
 start=$SECONDS
 cols=("$@")
 [ ${#cols[@]} -gt 0 ] || cols=(vhe nvhe protected nofwb)
-stage "kernels series/4k, base/4k" "$TOP/scripts/kernel.sh" build series base
-stage "guest user space" "$TOP/scripts/build-guest.sh"
+stage "kernels series/4k, base/4k" "$TOP/harness/kernel/kernel.sh" build series base
+stage "guest user space" "$TOP/harness/guest/build-guest.sh"
 cpio=$(plan_cpio bench)
-declare -A image=([series]=$("$TOP/scripts/kernel.sh" image series)
-		  [base]=$("$TOP/scripts/kernel.sh" image base))
+declare -A image=([series]=$("$TOP/harness/kernel/kernel.sh" image series)
+		  [base]=$("$TOP/harness/kernel/kernel.sh" image base))
 logs=()
 boot() { # boot COLUMN KERNEL N
 	local log=$BUILD/logs/bench-$1-$2-$3.log
-	"$TOP/scripts/qemu-boot.sh" -s 64M -m 3G "${image[$2]}" "$cpio" "$1" "$log" 1800 || true
+	"$TOP/harness/boot/qemu-boot.sh" -s 64M -m 3G "${image[$2]}" "$cpio" "$1" "$log" 1800 || true
 	logs+=("$log")
 }
 [ -n "${BIGBAR_ONLY:-}" ] || for col in "${cols[@]}"; do
@@ -33,13 +33,13 @@ done
 # BARs of 1 GiB and 4 GiB, series and base booted alternately, then the
 # series' debug kernel (KASAN, lockdep, ...; the kernel make matrix builds)
 # once at 4 GiB, whose log must hold no soft lockup, RCU stall or hung task.
-stage "kernel series/debug" "$TOP/scripts/kernel.sh" build series/debug
-image[debug]=$("$TOP/scripts/kernel.sh" image series/debug)
+stage "kernel series/debug" "$TOP/harness/kernel/kernel.sh" build series/debug
+image[debug]=$("$TOP/harness/kernel/kernel.sh" image series/debug)
 bigcpio=$(plan_cpio bigbar)
 biglogs=()
 bigboot() { # bigboot SIZE KERNEL N
 	local log=$BUILD/logs/bigbar-vhe-$1-$2-$3.log
-	"$TOP/scripts/qemu-boot.sh" -s "$1" -m 2G "${image[$2]}" "$bigcpio" vhe "$log" 1800 || true
+	"$TOP/harness/boot/qemu-boot.sh" -s "$1" -m 2G "${image[$2]}" "$bigcpio" vhe "$log" 1800 || true
 	biglogs+=("$log")
 }
 for size in 1G 4G; do
@@ -53,9 +53,9 @@ stage "large BAR 4G debug kernel" bigboot 4G debug 1
 
 echo
 rc=0
-[ -n "${BIGBAR_ONLY:-}" ] || "$TOP/scripts/bench.py" "${logs[@]}" || rc=$?
+[ -n "${BIGBAR_ONLY:-}" ] || "$TOP/harness/judge/bench.py" "${logs[@]}" || rc=$?
 echo
-"$TOP/scripts/bigbar.py" "${biglogs[@]}" || rc=$?
+"$TOP/harness/judge/bigbar.py" "${biglogs[@]}" || rc=$?
 echo
 print_stages "$start"
 exit $rc

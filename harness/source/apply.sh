@@ -2,7 +2,7 @@
 # apply.sh DIR [PATCHDIR]: git am every patch of PATCHDIR (default patches/)
 # onto the current commit of the git tree DIR. On failure, names the patch
 # and the file that no longer applies, leaves DIR as it was and exits 1.
-. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/../lib.sh"
 dir=$1 pdir=${2:-$TOP/patches}
 n=0
 for p in "$pdir"/0*.patch; do

@@ -29,7 +29,7 @@ skipped; so a parameter is taken as skipped when its own line says so
 (newer kernels) or its case's does (6.1). The count lines are printed
 for more than one test (kunit.stats_enabled=1, the default).
 
-Used by gates/65-kunit.sh and scripts/compare.py (kunit() below).
+Used by gates/65-kunit.sh and harness/judge/compare.py (kunit() below).
 """
 import re
 import sys

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # kernel.sh: the test-host kernels, each a directory build/k/SOURCE/VARIANT
-# whose stamp says what built it (see scripts/klib.sh).
+# whose stamp says what built it (see harness/kernel/klib.sh).
 #
 #   kernel.sh build NAME...   bring each kernel up to date, building only
 #                             what changed; prints one line per kernel
@@ -14,11 +14,11 @@
 #   series        the series' last commit (branch v4)
 #   mutant-NAME   the series with tests/mutants/*/NAME.patch applied
 #   upstream      Debian's linux-source-6.12 with our ported tests
-#                 (build/linux-6.12, branch tests; scripts/prepare-612.sh)
+#                 (build/linux-6.12, branch tests; harness/source/prepare-612.sh)
 # Variants: 4k (the test config, gcc), 16k, 64k (page sizes), debug
 # (KASAN, lockdep, ...), clang (LLVM=1). See config/.
-. "$(dirname "$0")/lib.sh"
-. "$TOP/scripts/klib.sh"
+. "$(dirname "$0")/../lib.sh"
+. "$TOP/harness/kernel/klib.sh"
 
 split_name() { # NAME -> "SOURCE VARIANT"
 	local n=$1
@@ -37,7 +37,7 @@ source_prepare() {
 		worktree_at "$TREE" "$dir" "$commit" ;;
 	upstream)
 		local t=$BUILD/linux-6.12
-		[ -d "$t/.git" ] || die "no $t (run: bash scripts/prepare-612.sh)"
+		[ -d "$t/.git" ] || die "no $t (run: bash harness/source/prepare-612.sh)"
 		worktree_at "$t" "$dir" "$(git -C "$t" rev-parse "tests^{commit}")" ;;
 	mutant-*)
 		patch=$(ls "$TOP"/tests/mutants/*/"${source#mutant-}.patch" 2>/dev/null | head -n 1)
@@ -153,7 +153,7 @@ image|src)
 	if [ "$cmd" = src ]; then echo "$K/$source/src"; exit 0; fi
 	img=$K/$source/$variant/arch/arm64/boot/Image
 	[ -f "$K/$source/$variant/stamp" ] && [ -f "$img" ] ||
-		die "kernel $source/$variant is not built (run: scripts/kernel.sh build $source/$variant)"
+		die "kernel $source/$variant is not built (run: harness/kernel/kernel.sh build $source/$variant)"
 	echo "$img" ;;
 *)
 	sed -n '2,21p' "$0" | sed 's/^# \{0,1\}//'
