@@ -46,6 +46,7 @@
 #include "test_util.h"
 #include "guest_op.h"
 #include "vfio_bar.h"
+#include "bar_opts.h"
 
 #define GPA_BAR		(8 * (uint64_t)SZ_1G)
 #define GVA_BAR		(64 * (uint64_t)SZ_1G)
@@ -140,35 +141,20 @@ static int cmp_u64(const void *a, const void *b)
 
 int main(int argc, char *argv[])
 {
-	int opt, bar = 2, rounds = 5, r, kill_test = 0;
+	long bar = 2, rounds = 5, kill_test = 0;
+	const struct bar_opt opts[] = {
+		{ 'r', "ROUNDS", &rounds }, { 'k', NULL, &kill_test }, { 0 }
+	};
 	uint64_t t0, first[64], pg = getpagesize(), off;
-	const char *bdf = NULL;
 	volatile uint8_t *p;
 	struct vfio_bar vb;
+	const char *bdf;
+	int r;
 
-	while ((opt = getopt(argc, argv, "v:b:r:k")) != -1) {
-		switch (opt) {
-		case 'v':
-			bdf = optarg;
-			break;
-		case 'b':
-			bar = atoi(optarg);
-			break;
-		case 'r':
-			rounds = atoi(optarg);
-			break;
-		case 'k':
-			kill_test = 1;
-			break;
-		default:
-			fprintf(stderr, "usage: %s -v BDF [-b BAR] [-r ROUNDS] [-k]\n", argv[0]);
-			exit(KSFT_SKIP);
-		}
-	}
-	TEST_ASSERT(bdf, "no vfio-pci device given (-v)");
+	bdf = bar_opts(argc, argv, &bar, opts, KSFT_SKIP);
 	TEST_ASSERT(rounds > 0 && rounds <= 64, "rounds: 1 to 64");
 	vfio_bar_open(&vb, bdf, bar);
-	printf("bigbar: %s BAR %d, %llu bytes (%llu pages of %lu bytes), %d rounds\n",
+	printf("bigbar: %s BAR %ld, %llu bytes (%llu pages of %lu bytes), %ld rounds\n",
 	       bdf, bar, vb.size, vb.size / pg, pg, rounds);
 
 	for (r = 0; r < rounds; r++) {

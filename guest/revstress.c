@@ -45,6 +45,7 @@
 #include <sys/wait.h>
 
 #include "vfio_bar.h"
+#include "bar_opts.h"
 
 #define WINDOW_PAGES 16
 
@@ -211,35 +212,21 @@ static void *splitter(void *arg)
 
 int main(int argc, char *argv[])
 {
-	int opt, bar = 2, secs = 20, i, ok;
-	const char *bdf = NULL;
+	long bar = 2, secs = 20, pages = 64;
+	const struct bar_opt opts[] = {
+		{ 't', "SECONDS", &secs }, { 'n', "PAGES", &pages }, { 0 }
+	};
 	struct sigaction sa = { 0 };
-	pthread_t th[6];
 	volatile uint8_t *p;
+	pthread_t th[6];
+	const char *bdf;
+	int i, ok;
 
 	pg = getpagesize();
-	npages = 64;
-	while ((opt = getopt(argc, argv, "v:b:t:n:")) != -1) {
-		switch (opt) {
-		case 'v':
-			bdf = optarg;
-			break;
-		case 'b':
-			bar = atoi(optarg);
-			break;
-		case 't':
-			secs = atoi(optarg);
-			break;
-		case 'n':
-			npages = strtoul(optarg, NULL, 0);
-			break;
-		default:
-			fprintf(stderr, "usage: %s -v BDF [-b BAR] [-t SECONDS] [-n PAGES]\n", argv[0]);
-			return 2;
-		}
-	}
-	if (!bdf || secs <= 0 || npages < WINDOW_PAGES) {
-		fprintf(stderr, "revstress: need -v BDF, SECONDS > 0, PAGES >= %d\n", WINDOW_PAGES);
+	bdf = bar_opts(argc, argv, &bar, opts, 2);
+	npages = pages;
+	if (secs <= 0 || pages < WINDOW_PAGES) {
+		fprintf(stderr, "revstress: need SECONDS > 0, PAGES >= %d\n", WINDOW_PAGES);
 		return 2;
 	}
 	sh = mmap(NULL, sizeof(*sh), PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
@@ -255,7 +242,7 @@ int main(int argc, char *argv[])
 	if (npages * pg > vb.size)
 		npages = vb.size / pg;
 	p = vfio_bar_mmap(&vb, npages * pg);
-	printf("revstress: %s BAR %d, %zu pages, %d s\n", bdf, bar, npages, secs);
+	printf("revstress: %s BAR %ld, %zu pages, %ld s\n", bdf, bar, npages, secs);
 
 	pthread_create(&th[0], NULL, toggler, NULL);
 	pthread_create(&th[1], NULL, checker, (void *)p);

@@ -43,6 +43,7 @@
 #include "test_util.h"
 #include "guest_op.h"
 #include "vfio_bar.h"
+#include "bar_opts.h"
 
 #define GPA_VFIO	(4 * (uint64_t)SZ_1G)
 #define GPA_ANON	(5 * (uint64_t)SZ_1G)
@@ -122,34 +123,20 @@ static void report(int round, const char *what, uint64_t units, bool done, uint6
 
 int main(int argc, char *argv[])
 {
-	const char *bdf = NULL;
-	int opt, bar = 2, rounds = 10, r, a;
-	size_t len = SZ_64M, pg = getpagesize(), off;
+	long bar = 2, rounds = 10, bytes = SZ_64M;
+	const struct bar_opt opts[] = {
+		{ 'r', "ROUNDS", &rounds }, { 'l', "BYTES", &bytes }, { 0 }
+	};
+	size_t len, pg = getpagesize(), off;
 	uint64_t freq, sp, pages;
 	volatile uint8_t *bar_hva;
+	const char *bdf;
 	struct vfio_bar vb;
 	uint8_t *anon;
+	int r, a;
 
-	while ((opt = getopt(argc, argv, "v:b:r:l:")) != -1) {
-		switch (opt) {
-		case 'v':
-			bdf = optarg;
-			break;
-		case 'b':
-			bar = atoi(optarg);
-			break;
-		case 'r':
-			rounds = atoi(optarg);
-			break;
-		case 'l':
-			len = strtoull(optarg, NULL, 0);
-			break;
-		default:
-			fprintf(stderr, "usage: %s -v BDF [-b BAR] [-r ROUNDS] [-l BYTES]\n", argv[0]);
-			exit(KSFT_SKIP);
-		}
-	}
-	TEST_ASSERT(bdf, "no vfio-pci device given (-v)");
+	bdf = bar_opts(argc, argv, &bar, opts, KSFT_SKIP);
+	len = bytes;
 	vfio_bar_open(&vb, bdf, bar);
 	if (len > vb.size)
 		len = vb.size;
@@ -165,7 +152,7 @@ int main(int argc, char *argv[])
 	memset(anon, 0x5a, len);
 	pages = len / TOUCH_STRIDE;
 	freq = read_sysreg(cntfrq_el0);
-	printf("s2bench: %s BAR %d, %zu bytes (%lu pages of 4 KiB), %d rounds, counter %lu Hz\n",
+	printf("s2bench: %s BAR %ld, %zu bytes (%lu pages of 4 KiB), %ld rounds, counter %lu Hz\n",
 	       bdf, bar, len, pages, rounds, freq);
 
 	for (r = 0; r < rounds; r++) {

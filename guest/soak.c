@@ -35,6 +35,7 @@
 #include "test_util.h"
 #include "guest_op.h"
 #include "vfio_bar.h"
+#include "bar_opts.h"
 
 #define GPA_BAR		(4 * (uint64_t)SZ_1G)
 #define GPA_MEM		(5 * (uint64_t)SZ_1G)
@@ -149,32 +150,18 @@ static long rss_kb(void)
 int main(int argc, char *argv[])
 {
 	long slab0 = 0, free0 = 0, rss0 = 0, slab1, free1, rss1;
-	int opt, bar = 2, cycles = 200, c, disabled = 0, bad_copies = 0, bad_revokes = 0;
-	size_t n = SZ_64K, pg = getpagesize(), len, off, i;
-	const char *bdf = NULL;
+	int c, disabled = 0, bad_copies = 0, bad_revokes = 0;
+	long bar = 2, cycles = 200, nbytes = SZ_64K;
+	const struct bar_opt opts[] = {
+		{ 'c', "CYCLES", &cycles }, { 'n', "BYTES", &nbytes }, { 0 }
+	};
+	size_t n, pg = getpagesize(), len, off, i;
+	const char *bdf;
 	struct vfio_bar vb;
 	uint8_t *mem;
 
-	while ((opt = getopt(argc, argv, "v:b:c:n:")) != -1) {
-		switch (opt) {
-		case 'v':
-			bdf = optarg;
-			break;
-		case 'b':
-			bar = atoi(optarg);
-			break;
-		case 'c':
-			cycles = atoi(optarg);
-			break;
-		case 'n':
-			n = strtoul(optarg, NULL, 0);
-			break;
-		default:
-			fprintf(stderr, "usage: %s -v BDF [-b BAR] [-c CYCLES] [-n BYTES]\n", argv[0]);
-			exit(KSFT_SKIP);
-		}
-	}
-	TEST_ASSERT(bdf, "no vfio-pci device given (-v)");
+	bdf = bar_opts(argc, argv, &bar, opts, KSFT_SKIP);
+	n = nbytes;
 	TEST_ASSERT(cycles >= 20, "at least 20 cycles: the baseline is taken after 10");
 	TEST_ASSERT(n && !(n % 8), "BYTES must be a multiple of 8");
 	ksft_print_header();

@@ -99,9 +99,9 @@ for p in plan-init s2trace fsio; do
 	${CROSS}gcc -static -O2 -Wall -Wextra -Werror -o "$g/$p" "$TOP/guest/$p.c"
 done
 for p in revstress; do
-	[ "$stamped" = built ] || ! fresh "$g/$p" "$TOP/guest/$p.c" "$TOP"/guest/lib/vfio_bar.* "$g/stamp" || continue
+	[ "$stamped" = built ] || ! fresh "$g/$p" "$TOP/guest/$p.c" "$TOP"/guest/lib/vfio_bar.* "$TOP"/guest/lib/bar_opts.* "$g/stamp" || continue
 	${CROSS}gcc -static -O2 -Wall -Wextra -Werror -I"$TOP/guest/lib" -isystem "$g/hdr/include" \
-		-o "$g/$p" "$TOP/guest/$p.c" "$TOP/guest/lib/vfio_bar.c" -lpthread
+		-o "$g/$p" "$TOP/guest/$p.c" "$TOP/guest/lib/vfio_bar.c" "$TOP/guest/lib/bar_opts.c" -lpthread
 done
 for p in s2bench soak bigbar; do
 	[ "$stamped" = built ] || ! fresh "$g/$p" "$TOP/guest/$p.c" "$TOP"/guest/lib/* "$g/stamp" || continue
