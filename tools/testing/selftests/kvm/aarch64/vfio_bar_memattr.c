@@ -39,22 +39,19 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
-#include <libgen.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
-#include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
-#include <linux/pci_regs.h>
 #include <linux/sizes.h>
-#include <linux/vfio.h>
 
 #include "kvm_util.h"
 #include "processor.h"
 #include "test_util.h"
+#include "vfio_pci_util.h"
 
 #define ESR_EC_IABT_CUR		0x21
 #define ESR_EC_DABT_CUR		0x25
@@ -509,79 +506,28 @@ static void setup_sysfs(const char *bdf, int bar, size_t limit)
 static void setup_vfio(const char *bdf, int bar, size_t limit)
 {
 	struct backing *bk = &backings[BACKING_VFIO];
-	struct vfio_group_status status = { .argsz = sizeof(status) };
-	struct vfio_region_info cfg = { .argsz = sizeof(cfg) };
-	struct vfio_region_info ri = { .argsz = sizeof(ri) };
-	char path[PATH_MAX], link[PATH_MAX];
-	int container, group, device;
-	uint16_t cmd;
-	ssize_t n;
+	struct vfio_pci_dev dev;
+	struct vfio_pci_bar b;
 
 	if (!bdf || !*bdf) {
 		bk->skip = "no vfio-pci device given (-v)";
 		return;
 	}
-	snprintf(path, sizeof(path), "/sys/bus/pci/devices/%s/driver", bdf);
-	n = readlink(path, link, sizeof(link) - 1);
-	if (n >= 0)
-		link[n] = '\0';
-	if (n < 0 || strcmp(basename(link), "vfio-pci")) {
-		bk->skip = "device not bound to vfio-pci";
-		ksft_print_msg("%s: not bound to vfio-pci\n", bdf);
+	bk->skip = vfio_pci_open(&dev, bdf);
+	if (bk->skip) {
+		ksft_print_msg("%s: %s\n", bdf, bk->skip);
 		return;
 	}
-	snprintf(path, sizeof(path), "/sys/bus/pci/devices/%s/iommu_group", bdf);
-	n = readlink(path, link, sizeof(link) - 1);
-	if (n < 0) {
-		bk->skip = "device has no IOMMU group";
-		return;
-	}
-	link[n] = '\0';
-
-	container = open("/dev/vfio/vfio", O_RDWR);
-	if (container < 0) {
-		bk->skip = "no /dev/vfio/vfio";
-		return;
-	}
-	TEST_ASSERT(ioctl(container, VFIO_GET_API_VERSION) == VFIO_API_VERSION,
-		    "unknown VFIO API version");
-	if (ioctl(container, VFIO_CHECK_EXTENSION, VFIO_TYPE1v2_IOMMU) != 1) {
-		bk->skip = "no VFIO type1v2 IOMMU";
-		return;
-	}
-	snprintf(path, sizeof(path), "/dev/vfio/%s", basename(link));
-	group = open(path, O_RDWR);
-	TEST_ASSERT(group >= 0, "open %s: %s", path, strerror(errno));
-	TEST_ASSERT(!ioctl(group, VFIO_GROUP_GET_STATUS, &status), "VFIO_GROUP_GET_STATUS");
-	TEST_ASSERT(status.flags & VFIO_GROUP_FLAGS_VIABLE,
-		    "IOMMU group %s is not viable: bind all its devices to vfio-pci", path);
-	TEST_ASSERT(!ioctl(group, VFIO_GROUP_SET_CONTAINER, &container),
-		    "VFIO_GROUP_SET_CONTAINER: %s", strerror(errno));
-	TEST_ASSERT(!ioctl(container, VFIO_SET_IOMMU, VFIO_TYPE1v2_IOMMU),
-		    "VFIO_SET_IOMMU: %s", strerror(errno));
-	device = ioctl(group, VFIO_GROUP_GET_DEVICE_FD, bdf);
-	TEST_ASSERT(device >= 0, "VFIO_GROUP_GET_DEVICE_FD %s: %s", bdf, strerror(errno));
-
-	ri.index = VFIO_PCI_BAR0_REGION_INDEX + bar;
-	TEST_ASSERT(!ioctl(device, VFIO_DEVICE_GET_REGION_INFO, &ri),
-		    "VFIO_DEVICE_GET_REGION_INFO BAR %d", bar);
-	TEST_ASSERT(ri.size && (ri.flags & VFIO_REGION_INFO_FLAG_MMAP),
-		    "%s BAR %d is absent or cannot be mmap'd", bdf, bar);
-
+	vfio_pci_bar_info(&dev, bar, &b);
 	/* vfio-pci faults the BAR in only while memory decoding is on. */
-	cfg.index = VFIO_PCI_CONFIG_REGION_INDEX;
-	TEST_ASSERT(!ioctl(device, VFIO_DEVICE_GET_REGION_INFO, &cfg),
-		    "VFIO_DEVICE_GET_REGION_INFO config");
-	TEST_ASSERT(pread(device, &cmd, 2, cfg.offset + PCI_COMMAND) == 2, "read PCI_COMMAND");
-	cmd |= PCI_COMMAND_MEMORY;
-	TEST_ASSERT(pwrite(device, &cmd, 2, cfg.offset + PCI_COMMAND) == 2, "write PCI_COMMAND");
+	vfio_pci_memory_enable(&dev, true);
 
-	bk->len = map_len(ri.size, limit);
+	bk->len = map_len(b.size, limit);
 	TEST_ASSERT(bk->len >= 4 * getpagesize(), "%s BAR %d too small", bdf, bar);
-	bk->hva = mmap(NULL, bk->len, PROT_READ | PROT_WRITE, MAP_SHARED, device, ri.offset);
+	bk->hva = mmap(NULL, bk->len, PROT_READ | PROT_WRITE, MAP_SHARED, dev.fd, b.offset);
 	TEST_ASSERT(bk->hva != MAP_FAILED, "mmap of %s BAR %d: %s", bdf, bar, strerror(errno));
-	ksft_print_msg("vfio: %s BAR %d (IOMMU group %s), %zu bytes mapped\n",
-		       bdf, bar, basename(link), bk->len);
+	ksft_print_msg("vfio: %s BAR %d (IOMMU group %d), %zu bytes mapped\n",
+		       bdf, bar, dev.group_id, bk->len);
 }
 
 static void setup_anon(size_t len)

@@ -47,7 +47,6 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
-#include <libgen.h>
 #include <limits.h>
 #include <poll.h>
 #include <pthread.h>
@@ -64,12 +63,12 @@
 #include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
-#include <linux/pci_regs.h>
 #include <linux/vfio.h>
 
 #include "kvm_util.h"
 #include "processor.h"
 #include "test_util.h"
+#include "vfio_pci_util.h"
 
 #define ESR_EC_DABT_CUR		0x25
 
@@ -178,8 +177,8 @@ static void guest_code(uint64_t op, uint64_t addr, uint64_t a, uint64_t b)
 static size_t pg, win_len;
 static const char *vfio_bdf;
 static int dev_fd, group_fd, group_id;
-static uint64_t bar_off, cfg_off, bar_size;
-static uint32_t dev_flags;
+static struct vfio_pci_dev vdev;
+static uint64_t bar_off, bar_size;
 static void *sysfs_map, *sysfs_wc_map;
 static const char *sysfs_skip;
 static uint64_t sysfs_phys;
@@ -658,14 +657,7 @@ static int host_unrevoked_pages(void *hva, unsigned int pages)
 
 static void memory_enable(bool on)
 {
-	uint16_t cmd;
-
-	TEST_ASSERT(pread(dev_fd, &cmd, 2, cfg_off + PCI_COMMAND) == 2, "read PCI_COMMAND");
-	if (on)
-		cmd |= PCI_COMMAND_MEMORY;
-	else
-		cmd &= ~PCI_COMMAND_MEMORY;
-	TEST_ASSERT(pwrite(dev_fd, &cmd, 2, cfg_off + PCI_COMMAND) == 2, "write PCI_COMMAND");
+	vfio_pci_memory_enable(&vdev, on);
 }
 
 static void *map_window(int w)
@@ -1370,53 +1362,23 @@ static void setup_sysfs(const char *bdf, int bar, void **devmem)
 
 static void setup_vfio(const char *bdf, int bar)
 {
-	struct vfio_group_status status = { .argsz = sizeof(status) };
-	struct vfio_region_info cfg = { .argsz = sizeof(cfg) };
-	struct vfio_region_info ri = { .argsz = sizeof(ri) };
-	struct vfio_device_info info = { .argsz = sizeof(info) };
-	char path[PATH_MAX], link[PATH_MAX];
-	int container;
-	ssize_t n;
+	struct vfio_pci_bar b;
+	const char *why;
 
-	snprintf(path, sizeof(path), "/sys/bus/pci/devices/%s/iommu_group", bdf);
-	n = readlink(path, link, sizeof(link) - 1);
-	TEST_ASSERT(n > 0, "%s has no IOMMU group", bdf);
-	link[n] = '\0';
-
-	container = open("/dev/vfio/vfio", O_RDWR);
-	TEST_ASSERT(container >= 0, "/dev/vfio/vfio: %s", strerror(errno));
-	snprintf(path, sizeof(path), "/dev/vfio/%s", basename(link));
-	group_fd = open(path, O_RDWR);
-	TEST_ASSERT(group_fd >= 0, "%s: %s", path, strerror(errno));
-	group_id = atoi(basename(link));
-	TEST_ASSERT(!ioctl(group_fd, VFIO_GROUP_GET_STATUS, &status), "VFIO_GROUP_GET_STATUS");
-	TEST_ASSERT(status.flags & VFIO_GROUP_FLAGS_VIABLE,
-		    "IOMMU group %s is not viable: bind all its devices to vfio-pci", path);
-	TEST_ASSERT(!ioctl(group_fd, VFIO_GROUP_SET_CONTAINER, &container),
-		    "VFIO_GROUP_SET_CONTAINER: %s", strerror(errno));
-	TEST_ASSERT(!ioctl(container, VFIO_SET_IOMMU, VFIO_TYPE1v2_IOMMU),
-		    "VFIO_SET_IOMMU: %s", strerror(errno));
-	dev_fd = ioctl(group_fd, VFIO_GROUP_GET_DEVICE_FD, bdf);
-	TEST_ASSERT(dev_fd >= 0, "VFIO_GROUP_GET_DEVICE_FD %s: %s", bdf, strerror(errno));
-
-	TEST_ASSERT(!ioctl(dev_fd, VFIO_DEVICE_GET_INFO, &info), "VFIO_DEVICE_GET_INFO");
-	dev_flags = info.flags;
-	ri.index = VFIO_PCI_BAR0_REGION_INDEX + bar;
-	TEST_ASSERT(!ioctl(dev_fd, VFIO_DEVICE_GET_REGION_INFO, &ri),
-		    "VFIO_DEVICE_GET_REGION_INFO BAR %d", bar);
-	TEST_ASSERT(ri.flags & VFIO_REGION_INFO_FLAG_MMAP, "%s BAR %d cannot be mmap'd", bdf, bar);
-	bar_off = ri.offset;
-	bar_size = ri.size;
+	why = vfio_pci_open(&vdev, bdf);
+	TEST_ASSERT(!why, "%s: %s", bdf, why);
+	dev_fd = vdev.fd;
+	group_fd = vdev.group;
+	group_id = vdev.group_id;
+	vfio_pci_bar_info(&vdev, bar, &b);
+	bar_off = b.offset;
+	bar_size = b.size;
 	TEST_ASSERT(bar_size >= NR_BAR_WINDOWS * win_len, "%s BAR %d: %lu bytes, want %zu",
 		    bdf, bar, bar_size, NR_BAR_WINDOWS * win_len);
-	cfg.index = VFIO_PCI_CONFIG_REGION_INDEX;
-	TEST_ASSERT(!ioctl(dev_fd, VFIO_DEVICE_GET_REGION_INFO, &cfg),
-		    "VFIO_DEVICE_GET_REGION_INFO config");
-	cfg_off = cfg.offset;
 	memory_enable(true);
-	ksft_print_msg("vfio: %s BAR %d (IOMMU group %s), %lu bytes, reset %s\n", bdf, bar,
-		       basename(link), bar_size,
-		       dev_flags & VFIO_DEVICE_FLAGS_RESET ? "supported" : "not supported");
+	ksft_print_msg("vfio: %s BAR %d (IOMMU group %d), %lu bytes, reset %s\n", bdf, bar,
+		       group_id, bar_size,
+		       vdev.flags & VFIO_DEVICE_FLAGS_RESET ? "supported" : "not supported");
 	ksft_print_msg("vfio: reset methods: %s\n", sysfs_attr(bdf, "reset_method"));
 }
 
@@ -1472,7 +1434,7 @@ int main(int argc, char *argv[])
 	test_mremap(&c);
 	test_low_power(&c);
 	test_reset(&c, "reset", function_reset,
-		   dev_flags & VFIO_DEVICE_FLAGS_RESET ? NULL :
+		   vdev.flags & VFIO_DEVICE_FLAGS_RESET ? NULL :
 		   "no reset method (VFIO_DEVICE_FLAGS_RESET clear)",
 		   W_RESET_HOST, W_RESET_GUEST);
 	test_reset(&c, "hot reset", hot_reset, hot_reset_skip(),
