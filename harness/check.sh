@@ -17,6 +17,17 @@ gates=("$@")
 [ ${#gates[@]} -gt 0 ] || gates=("$dir"/[0-9]*.sh)
 pass=0 fail=0 skip=0 times=()
 start=$SECONDS
+# ccache's state, so that a cold figure and a warm one cannot be confused:
+# "FILES HITS MISSES" (files in the cache; compilations served from it, and
+# compiled, since its statistics were last zeroed).
+cache_state() {
+	ccache --print-stats 2>/dev/null | awk '
+		$1 == "files_in_cache" { f = $2 }
+		$1 == "direct_cache_hit" || $1 == "preprocessed_cache_hit" { h += $2 }
+		$1 == "cache_miss" { m = $2 }
+		END { printf "%d %d %d\n", f, h, m }'
+}
+read -r files0 hits0 miss0 <<<"$(cache_state)"
 for g in "${gates[@]}"; do
 	name=$(basename "$g" .sh)
 	[ "$suite" = check ] || name=$suite-$name
@@ -42,6 +53,10 @@ echo
 echo "Stage times:"
 printf '  %s\n' "${times[@]}"
 printf '  %-26s %5ss\n' total $((SECONDS - start))
+read -r files1 hits1 miss1 <<<"$(cache_state)"
+h=$((hits1 - hits0)) m=$((miss1 - miss0))
+echo "ccache ($CCACHE_DIR): $files0 files at the start, $files1 at the end;" \
+	"this run $h hits, $m misses ($([ $((h + m)) -gt 0 ] && echo "$((100 * h / (h + m)))% hits" || echo "no compilations"))"
 if [ "$suite" = check ]; then
 	echo
 	echo "Not in make check, because CI's 90 minutes cannot hold it next to the"
