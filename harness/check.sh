@@ -3,7 +3,8 @@
 # matrix: gates/matrix/*.sh; all of them by default, in name order), time
 # each, and end with one line "N passed, N failed[, N skipped]".
 # A gate prints "PASS: ...", "FAIL: ..." or "SKIP: ..." lines; a gate that
-# exits non-zero without printing a FAIL line counts as one failure.
+# exits non-zero without printing a FAIL line counts as one failure, and so
+# does one that ran fewer checks than tests/gate-counts says it runs.
 . "$(dirname "$0")/lib.sh"
 cd "$TOP"
 suite=${1:-check}; shift || true
@@ -44,6 +45,15 @@ for g in "${gates[@]}"; do
 	if [ "$rc" != 0 ] && [ "$f" = 0 ]; then
 		echo "FAIL: $name exited with status $rc (log: $log)"
 		f=1
+	fi
+	# The gate's own count: a gate that ran fewer checks than it is known
+	# to run (tests/gate-counts, for the default columns and variants)
+	# lost some on the way, however green the rest.
+	want=$(awk -v g="$name" '$1 == g { print $2 }' "${GATE_COUNTS:-$TOP/tests/gate-counts}" 2>/dev/null)
+	if [ -n "$want" ] && [ -z "${COLUMNS:-}${VARIANT:-}" ] && [ $((p + s)) -lt "$want" ]; then
+		echo "FAIL: $name ran $((p + s)) checks (passed or skipped), fewer than the $want it runs (tests/gate-counts)" |
+			tee -a "$log"
+		f=$((f + 1))
 	fi
 	pass=$((pass + p)) fail=$((fail + f)) skip=$((skip + s))
 	times+=("$(printf '%-26s %5ss  %3s passed, %s failed%s' "$name" $((SECONDS - t0)) "$p" "$f" \

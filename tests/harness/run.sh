@@ -157,6 +157,25 @@ vlogs "$tmp/v-gone"
 rm "$tmp/v-gone/realvmm-vhe-series.log"
 verdict "an unreadable log (the real stack's series log gone)" "$tmp/v-gone" 1 'in: real stack vhe \('
 
+# A gate that runs fewer checks than it is known to run fails, however
+# green its lines (harness/check.sh, tests/gate-counts).
+mkdir -p "$tmp/gates"
+printf '#!/bin/bash\necho "PASS: one"\necho "PASS: two"\n' > "$tmp/gates/99-selftest.sh"
+printf '99-selftest 3\n' > "$tmp/counts"
+r=$(GATE_COUNTS=$tmp/counts bash "$top/harness/check.sh" check "$tmp/gates/99-selftest.sh" 2>&1 | tail -n 1)
+if [ "$r" = "2 passed, 1 failed" ]; then
+	say "PASS: harness: a gate that runs 2 of its 3 checks fails the run ($r)"
+else
+	say "FAIL: harness: a gate that runs 2 of its 3 checks fails the run ($r)"
+fi
+printf '99-selftest 2\n' > "$tmp/counts"
+r=$(GATE_COUNTS=$tmp/counts bash "$top/harness/check.sh" check "$tmp/gates/99-selftest.sh" 2>&1 | tail -n 1)
+if [ "$r" = "2 passed, 0 failed" ]; then
+	say "PASS: harness: a gate that runs all its checks passes ($r)"
+else
+	say "FAIL: harness: a gate that runs all its checks passes ($r)"
+fi
+
 python3 "$here/test_scripts.py" "$tmp" "$tmp/pi/mixed.out" | tee -a "$out"
 rc=${PIPESTATUS[0]}
 [ "$rc" = 0 ] || grep -q '^FAIL' "$out" || say "FAIL: harness: test_scripts.py ran to its end (exit $rc)"
