@@ -30,11 +30,16 @@ boot() { # boot COLUMN KERNEL N
 done
 
 # Large BARs (guest/bigbar, tests/bigbar.plan), in the vhe column: ivshmem
-# BARs of 1 GiB and 4 GiB, series and base booted alternately, then the
+# BARs of 1 GiB and 4 GiB, series, base and the one-pass alternative booted
+# in turn, then the
 # series' debug kernel (KASAN, lockdep, ...; the kernel make matrix builds)
 # once at 4 GiB, whose log must hold no soft lockup, RCU stall or hung task.
 stage "kernel series/debug" "$TOP/harness/kernel/kernel.sh" build series/debug
 image[debug]=$("$TOP/harness/kernel/kernel.sh" image series/debug)
+# The alternative to patch 3 that fills a VMA in one pass
+# (tests/alternatives/onepass.patch), measured beside the series and the base.
+stage "kernel mutant-onepass (the one-pass alternative)" "$TOP/harness/kernel/kernel.sh" build mutant-onepass
+image[onepass]=$("$TOP/harness/kernel/kernel.sh" image mutant-onepass)
 bigcpio=$(plan_cpio bigbar)
 biglogs=()
 bigboot() { # bigboot SIZE KERNEL N
@@ -44,7 +49,7 @@ bigboot() { # bigboot SIZE KERNEL N
 }
 for size in 1G 4G; do
 	for i in $(seq 1 "${BOOTS:-2}"); do
-		for k in series base; do
+		for k in series base onepass; do
 			stage "large BAR $size $k #$i" bigboot "$size" "$k" "$i"
 		done
 	done

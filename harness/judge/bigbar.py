@@ -4,10 +4,11 @@
   bigbar.py LOG...
 
 Each LOG is a test-host boot named bigbar-COLUMN-SIZE-KERNEL-N.log
-(SIZE: 1G, 4G; KERNEL: series, base or debug; N: the boot's number). Per
-size and measurement it prints, for each kernel, the median and the
-spread [min-max] in milliseconds over every round of every boot, and the
-ratio of the medians series / base. Then the kill test: how long a task
+(SIZE: 1G, 4G; KERNEL: series, base, onepass (the alternative to patch 3
+in tests/alternatives/) or debug; N: the boot's number). Per size and
+measurement it prints, for each kernel, the median and the spread
+[min-max] in milliseconds over every round of every boot, and the ratio of
+the medians to the base's. Then the kill test: how long a task
 killed during its first touch of the BAR took to exit, and in how many
 rounds the kill landed before the touch had finished. And for the debug
 kernel's boots, whether the host logged a soft lockup, an RCU stall or a
@@ -37,7 +38,8 @@ def read(paths):
     data = defaultdict(lambda: defaultdict(lambda: defaultdict(list)))
     stalls, bad = {}, 0
     for p in sorted(paths):
-        m = re.match(r"bigbar-(\w+)-(\d+G)-(series|base|debug)-(\d+)\.log$", os.path.basename(p))
+        m = re.match(r"bigbar-(\w+)-(\d+G)-(series|base|onepass|debug)-(\d+)\.log$",
+                     os.path.basename(p))
         if not m:
             print(f"bigbar.py: {p}: not a bigbar log name", file=sys.stderr)
             bad += 1
@@ -69,13 +71,24 @@ def main(paths):
         kernels = data[size]
         print(f"Large BAR, {size}iB ivshmem BAR 2 through vfio-pci: milliseconds, "
               "median [min-max] over all rounds")
-        print(f"  {'measurement':20} {'series':28} {'base':28} series/base")
+        alt = "onepass" in kernels
+        head = f"  {'measurement':18} {'series':26} {'base':26} {'series/base':>11}"
+        if alt:
+            head += f"  {'one-pass':26} {'one-pass/base':>13}"
+        print(head)
         for what in WHATS:
-            s, b = kernels["series"].get(what, []), kernels["base"].get(what, [])
-            ratio = f"{statistics.median(s) / statistics.median(b):8.2f}" if s and b and \
-                statistics.median(b) > 0 else "       -"
-            print(f"  {what:20} {spread(s):28} {spread(b):28} {ratio}")
-        for kernel in ("series", "base", "debug"):
+            b = kernels["base"].get(what, [])
+
+            def ratio(x):
+                return f"{statistics.median(x) / statistics.median(b):.2f}" \
+                    if x and b and statistics.median(b) > 0 else "-"
+            s_ = kernels["series"].get(what, [])
+            row = f"  {what:18} {spread(s_):26} {spread(b):26} {ratio(s_):>11}"
+            if alt:
+                o = kernels["onepass"].get(what, [])
+                row += f"  {spread(o):26} {ratio(o):>13}"
+            print(row)
+        for kernel in ("series", "base", "onepass", "debug"):
             k = kernels.get(kernel)
             if not k or not k.get("kill-exit"):
                 continue

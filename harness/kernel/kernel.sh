@@ -12,7 +12,8 @@
 # NAME is SOURCE/VARIANT, or SOURCE for SOURCE/4k. Sources:
 #   base          the base commit of build/linux (tag base)
 #   series        the series' last commit (branch v4)
-#   mutant-NAME   the series with tests/mutants/*/NAME.patch applied
+#   mutant-NAME   the series with tests/mutants/*/NAME.patch applied (or
+#                 tests/alternatives/NAME.patch, a variant make bench measures)
 #   upstream      Debian's linux-source-6.12 with our ported tests
 #                 (build/linux-6.12, branch tests; harness/source/prepare-612.sh)
 # Variants: 4k (the test config, gcc), 16k, 64k (page sizes), debug
@@ -40,7 +41,7 @@ source_prepare() {
 		[ -d "$t/.git" ] || die "no $t (run: bash harness/source/prepare-612.sh)"
 		worktree_at "$t" "$dir" "$(git -C "$t" rev-parse "tests^{commit}")" ;;
 	mutant-*)
-		patch=$(ls "$TOP"/tests/mutants/*/"${source#mutant-}.patch" 2>/dev/null | head -n 1)
+		patch=$(ls "$TOP"/tests/mutants/*/"${source#mutant-}.patch" "$TOP"/tests/alternatives/"${source#mutant-}.patch" 2>/dev/null | head -n 1)
 		[ -n "$patch" ] || die "no mutant ${source#mutant-} in tests/mutants/"
 		# The mutant is one commit on top of the series, with fixed
 		# identity and date: the same patch on the same series gives the
@@ -79,7 +80,7 @@ source_fragment() {
 build_mutant() {
 	local source=$1 variant=$2 name=${1#mutant-} shared=$K/mutants dst=$K/$1/$2
 	local patch commit key src out tc rc=0 t0=$SECONDS
-	patch=$(ls "$TOP"/tests/mutants/*/"$name.patch" 2>/dev/null | head -n 1)
+	patch=$(ls "$TOP"/tests/mutants/*/"$name.patch" "$TOP"/tests/alternatives/"$name.patch" 2>/dev/null | head -n 1)
 	[ -n "$patch" ] || die "no mutant $name in tests/mutants/"
 	commit=$(git -C "$TREE" rev-parse "$REV^{commit}")
 	tc=$(variant_toolchain "$variant")
