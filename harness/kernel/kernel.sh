@@ -26,6 +26,16 @@ split_name() { # NAME -> "SOURCE VARIANT"
 	case $n in */*) echo "${n%%/*} ${n#*/}" ;; *) echo "$n 4k" ;; esac
 }
 
+# mutant_patch NAME: the patch of mutant NAME (tests/mutants/*/NAME.patch,
+# or tests/alternatives/NAME.patch), or nothing.
+mutant_patch() {
+	local f
+	for f in "$TOP"/tests/mutants/*/"$1.patch" "$TOP/tests/alternatives/$1.patch"; do
+		[ -f "$f" ] && { echo "$f"; return 0; }
+	done
+	return 0
+}
+
 # source_prepare SOURCE: make build/k/SOURCE/src hold what SOURCE names.
 source_prepare() {
 	local source=$1 dir=$K/$1/src commit patch
@@ -41,7 +51,7 @@ source_prepare() {
 		[ -d "$t/.git" ] || die "no $t (run: bash harness/source/prepare-612.sh)"
 		worktree_at "$t" "$dir" "$(git -C "$t" rev-parse "tests^{commit}")" ;;
 	mutant-*)
-		patch=$(ls "$TOP"/tests/mutants/*/"${source#mutant-}.patch" "$TOP"/tests/alternatives/"${source#mutant-}.patch" 2>/dev/null | head -n 1)
+		patch=$(mutant_patch "${source#mutant-}")
 		[ -n "$patch" ] || die "no mutant ${source#mutant-} in tests/mutants/"
 		# The mutant is one commit on top of the series, with fixed
 		# identity and date: the same patch on the same series gives the
@@ -80,7 +90,7 @@ source_fragment() {
 build_mutant() {
 	local source=$1 variant=$2 name=${1#mutant-} shared=$K/mutants dst=$K/$1/$2
 	local patch commit key src out tc rc=0 t0=$SECONDS
-	patch=$(ls "$TOP"/tests/mutants/*/"$name.patch" "$TOP"/tests/alternatives/"$name.patch" 2>/dev/null | head -n 1)
+	patch=$(mutant_patch "$name")
 	[ -n "$patch" ] || die "no mutant $name in tests/mutants/"
 	commit=$(git -C "$TREE" rev-parse "$REV^{commit}")
 	tc=$(variant_toolchain "$variant")
