@@ -149,6 +149,7 @@ for patch in "$TOP"/tests/mutants/build/*.patch; do
 	[ -f "$patch" ] || continue
 	name=$(basename "$patch" .patch)
 	log=$K/mutant-$name/4k/build.log
+	rm -f "$log"	# only this build's log may say why it failed
 	if "$TOP/harness/kernel/kernel.sh" build "mutant-$name" >"$BUILD/logs/bisect-mutant-$name.log" 2>&1; then
 		echo "FAIL: build mutant $name links, but it uses a symbol the kernel does not export"
 	elif grep -qE 'ERROR: modpost: .* undefined' "$log" 2>/dev/null; then

@@ -95,6 +95,7 @@ build_mutant() {
 	commit=$(git -C "$TREE" rev-parse "$REV^{commit}")
 	tc=$(variant_toolchain "$variant")
 	mkdir -p "$shared" "$dst"
+	rm -f "$dst/build.log"
 	(
 		flock 9
 		source_prepare series
