@@ -66,12 +66,13 @@ lint() {
 		# ours.
 		amake "$arch" "$src" "$out" W=1 C=2 "${f%.c}.o" > "$out/log" 2>&1 ||
 			{ grep -m 5 error "$out/log"; echo "FAIL: $arch: ${f%.c}.o does not compile in $1"; return 1; }
+		# Sorted once relative (below), in the C locale, for comm.
 		grep -E '(warning|error):' "$out/log" | grep -E "(${f//./\\.}|\.h):[0-9]" |
-			sed -E 's/:[0-9]+(:[0-9]+)?:/:/' | sort > "$res.new" || true
+			sed -E 's/:[0-9]+(:[0-9]+)?:/:/' > "$res.new" || true
 		mv "$res.new" "$res"
 	fi
 	# sparse names files by their absolute path: make them relative
-	sed "s|$src/||" "$res"
+	sed "s|$src/||" "$res" | LC_ALL=C sort
 }
 
 # failed OUTPUT KERNEL ARCH FILE: report a lint that did not complete: its own
@@ -85,7 +86,7 @@ compare() { # compare ARCH FILE
 	local arch=$1 f=$2 b p new
 	b=$(lint base "$arch" "$f") || { failed "$b" base "$arch" "$f"; return 0; }
 	p=$(lint series "$arch" "$f") || { failed "$p" series "$arch" "$f"; return 0; }
-	new=$(comm -13 <(echo "$b") <(echo "$p") | grep . || true)
+	new=$(LC_ALL=C comm -13 <(echo "$b") <(echo "$p") | grep . || true)
 	if [ -z "$new" ]; then
 		echo "PASS: sparse + W=1 ($arch) $f: no new warnings ($(echo -n "$p" | grep -c . || true) also in base)"
 	else
@@ -155,7 +156,7 @@ for patch in "$TOP"/tests/mutants/lint/*.patch; do
 	esac
 	b=$(lint base i386 "$f") || { failed "$b" base i386 "$f"; continue; }
 	p=$(lint "mutant-$name" i386 "$f") || { failed "$p" "mutant-$name" i386 "$f"; continue; }
-	new=$(comm -13 <(echo "$b") <(echo "$p") | grep . || true)
+	new=$(LC_ALL=C comm -13 <(echo "$b") <(echo "$p") | grep . || true)
 	if [ -n "$new" ]; then
 		echo "PASS: lint mutant $name caught: i386 $f: $(echo "$new" | head -n 1)"
 	else

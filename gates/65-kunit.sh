@@ -21,6 +21,9 @@ else
 fi
 g=$BUILD/guest
 mkdir -p "$g" "$BUILD/logs"
+# The kernel's modules boot with it, and busybox as /sbin/modprobe
+# (build/guest/modprobe.cpio): on a fresh clone nothing built that yet.
+"$TOP/harness/guest/build-guest.sh" >/dev/null
 ${CROSS}gcc -static -O2 -Wall -Wextra -Werror -o "$g/plan-init" "$TOP/guest/plan-init.c"
 # An empty plan: plan-init powers off at once, once the KUnit suites have
 # run at boot.
