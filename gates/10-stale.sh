@@ -20,7 +20,7 @@ elif ! d=$(diff -r "$TOP/patches" "$tmp"); then
 	if tree_behind; then
 		echo "PASS: patches/ not stale: it changed since $TREE was made from it (a pull); make and gate 20 import it again"
 	else
-		echo "$d" | head -n 20
+		head -n 20 <<<"$d"
 		echo "FAIL: patches/ is stale: $TREE differs (run 'make export', or 'make tree FORCE=1' to drop the tree's changes)"
 	fi
 else

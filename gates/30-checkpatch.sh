@@ -23,7 +23,7 @@ for p in "$TOP"/patches/0*.patch; do
 		uncovered=
 		for f in $added; do
 			(cd "$TREE" && perl scripts/get_maintainer.pl --nogit --nogit-fallback \
-				--no-email --subsystem -f "$f" 2>/dev/null | grep -v '@' | grep -qv '^THE REST$') ||
+				--no-email --subsystem -f "$f" 2>/dev/null | grep -v '@' | grep -cv '^THE REST$' >/dev/null) ||
 				uncovered="$uncovered $f"
 		done
 		if [ -n "$uncovered" ]; then
@@ -56,7 +56,7 @@ for p in "$TOP"/patches/0*.patch; do
 	# checkpatch reports an unknown id once per mention
 	idwarn=$(echo "$out" | grep -c '^WARNING:UNKNOWN_COMMIT_ID:' || true)
 	checks=$(echo "$sum" | sed -n 's/.* \([0-9]*\) checks.*/\1/p')
-	if echo "$sum" | grep -q '^total: 0 errors, ' && [ "${warnings:-x}" = "$idwarn" ] &&
+	if grep -q '^total: 0 errors, ' <<<"$sum" && [ "${warnings:-x}" = "$idwarn" ] &&
 		[ ${#unlisted[@]} = 0 ] && [ "${checks:-x}" = "$listed" ]; then
 		extra=; [ -z "$ignore" ] || extra=" (new files covered by MAINTAINERS: $added)"
 		[ "$listed" = 0 ] || extra="$extra ($listed CHECK(s) listed in the cover letter)"

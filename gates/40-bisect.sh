@@ -81,7 +81,7 @@ exports() { awk '$3 == "vmlinux" { print $2, $4, $5 }' "$K/$1/4k/Module.symvers"
 if [ "$(exports base)" = "$(exports series)" ]; then
 	echo "PASS: the series exports from vmlinux what the base does ($(exports base | wc -l) symbols)"
 else
-	diff <(exports base) <(exports series) | head -n 5
+	diff <(exports base) <(exports series) | sed -n 1,5p || true
 	echo "FAIL: the series changes what vmlinux exports; gate 40's dirs mode cannot stand one vmlinux.o for every commit"
 	mode=full
 fi

@@ -111,7 +111,10 @@ decrypted() { # decrypted SOURCE: "yes" or "no", or a FAIL line
 	rm -f "$out/${f%.c}.o"
 	amake x86_64 "$K/$1/src" "$out" "${f%.c}.o" >/dev/null 2>&1 ||
 		{ echo "FAIL: x86_64: ${f%.c}.o does not compile in $1"; return 1; }
-	if nm "$out/${f%.c}.o" | grep -qE '^ +U cc_mkdec$'; then echo yes; else echo no; fi
+	# nm's whole output first: grep -q may stop reading before nm is done,
+	# and under pipefail nm's SIGPIPE would read as "no".
+	r=$(nm "$out/${f%.c}.o")
+	if grep -qE '^ +U cc_mkdec$' <<<"$r"; then echo yes; else echo no; fi
 }
 for source in base series; do
 	d=$(decrypted "$source") || { echo "$d"; continue; }

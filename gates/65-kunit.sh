@@ -64,7 +64,7 @@ for col in ${COLUMNS:-vhe nvhe protected nofwb}; do
 	expected="WARNING: CPU: [0-9]+ PID: [0-9]+ at (\\S*/)?arch/arm64/kvm/hyp/pgtable\\.c:$warn_line (stage2_set_prot_attr|kvm_pgtable_stage2_map)\\+"
 	warns=$(grep -cE "$expected" "$log" || true)
 	if ! problems=$("$TOP/harness/judge/guest-log.py" scan "$log"); then
-		echo "$problems" | head -n 5
+		head -n 5 <<<"$problems"
 		echo "FAIL: kunit $col$(logtag): host kernel log has the problems above"
 	elif [ "$warns" != 1 ]; then
 		echo "FAIL: kunit $col$(logtag): $warns WARNs at pgtable.c:$warn_line, expected exactly 1"

@@ -16,7 +16,7 @@ trap cleanup EXIT
 expect() { # expect NAME PATTERN CMD...: CMD must fail and say PATTERN
 	local name=$1 pat=$2 out rc=0; shift 2
 	out=$("$@" 2>&1) || rc=$?
-	if [ "$rc" != 0 ] && echo "$out" | grep -qE "$pat"; then
+	if [ "$rc" != 0 ] && grep -qE "$pat" <<<"$out"; then
 		echo "PASS: harness: $name (exit $rc: $(echo "$out" | grep -m1 -E "$pat"))"
 	else
 		echo "$out" | tail -n 5
@@ -88,7 +88,7 @@ stale() { NC_TREE=$fake bash "$TOP/gates/10-stale.sh" | grep -v mirrored; }
 synced() { NC_TREE=$fake bash -c '. "$1/harness/lib.sh"; tree_synced' _ "$TOP"; }
 verdict() { # verdict NAME WANT(PASS|FAIL)
 	local out; out=$(stale)
-	if echo "$out" | grep -q "^$2: patches/"; then
+	if grep -q "^$2: patches/" <<<"$out"; then
 		echo "PASS: harness: $1 ($(echo "$out" | grep -m1 "^$2:" | cut -c1-90))"
 	else
 		echo "$out" | tail -n 3

@@ -115,7 +115,7 @@ boot_verdict() {
 	elif problems=$("$TOP/harness/judge/guest-log.py" scan "$log" "$fsc" --strict); then
 		echo "PASS: $label: host kernel log clean ($fsc 'Unsupported FSC' as provoked)"
 	else
-		echo "$problems" | head -n 5
+		head -n 5 <<<"$problems"
 		echo "FAIL: $label: host kernel log has the problems above (log: $log)"
 	fi
 }

@@ -32,7 +32,7 @@ clean() {
 	if problems=$("$TOP/harness/judge/guest-log.py" scan "$log" "$2" ${3:-}); then
 		echo "PASS: debug $1: no report from KASAN, lockdep, UBSAN, DEBUG_VM, kmemleak or the watchdogs"
 	else
-		echo "$problems" | head -n 10
+		head -n 10 <<<"$problems"
 		echo "FAIL: debug $1: the checkers reported the problems above"
 	fi
 }
@@ -93,7 +93,7 @@ fi
 # read must be SIGBUS with BUS_ADRERR at its address, and the checkers must
 # stay silent.
 stress_result() { # stress_result LOG: the revstress summary line
-	sed -n 's/^# revstress: checks=/checks=/p' "$1" | head -n 1
+	sed -n '/^# revstress: checks=/{s//checks=/p;q}' "$1"
 }
 if boot stress "$(plan_cpio stress)"; then
 	log=$BUILD/logs/debug-stress.log

@@ -40,7 +40,7 @@ if [ ! -s "$symvers" ]; then
 		while read -r p; do
 			[ "$(apt-cache show --no-all-versions "$p:arm64" 2>/dev/null | sed -n 's/^Version: //p')" = "$BASE_VERSION" ] &&
 				echo "$p"
-		done | head -n 1)
+		done | sed -n 1p)
 	[ -n "$pkg" ] || die "no linux-headers-6.1.0-*-arm64 of version $BASE_VERSION in apt's lists (run: make deps)"
 	tmp=$(mktemp -d)
 	(cd "$tmp" && apt-get download -q "$pkg:arm64=$BASE_VERSION" >/dev/null) ||
@@ -122,7 +122,7 @@ for c in "$base_commit" $(git -C "$TREE" rev-list --reverse base.."$REV"); do
 		if [ -z "$new" ]; then
 			echo "PASS: Debian config at $i/$(git -C "$TREE" rev-list --count base.."$REV"): $subj: builds, no new warnings"
 		else
-			echo "$new" | head -n 10
+			head -n 10 <<<"$new"
 			echo "FAIL: Debian config at $i: $subj: $(echo "$new" | wc -l) new warnings"
 		fi
 	fi

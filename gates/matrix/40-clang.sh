@@ -20,7 +20,7 @@ new=$(comm -13 <(norm "$K/base/clang/build.log") <(norm "$K/series/clang/build.l
 if [ -z "$new" ]; then
 	echo "PASS: clang: no warning the base does not have ($(norm "$K/series/clang/build.log" | wc -l) in both; $(clang --version | head -n 1))"
 else
-	echo "$new" | head -n 10
+	head -n 10 <<<"$new"
 	echo "FAIL: clang: $(echo "$new" | wc -l) warnings the base does not have"
 fi
 VARIANT=clang COLUMNS=vhe bash "$TOP/gates/65-kunit.sh"

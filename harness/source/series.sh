@@ -139,7 +139,7 @@ EOF
 mkdir -p "$out/b4"
 b4out=$(cd "$out" && b4 --offline-mode am --no-parent -m "$mbox" -o "$out/b4" 2>&1) ||
 	{ echo "$b4out" >&2; die "b4 am cannot read the send-ready series"; }
-echo "$b4out" | sed -n '/Analyzing\|Total patches\|---/p' | head -n 5
-echo "$b4out" | grep -qE "Total patches: $n\b" && [ -s "$(ls "$out"/b4/*.mbx 2>/dev/null | head -n 1)" ] ||
+sed -n '/Analyzing\|Total patches\|---/p' <<<"$b4out" | sed -n 1,5p
+grep -qE "Total patches: $n\b" <<<"$b4out" && [ -s "$(ls "$out"/b4/*.mbx 2>/dev/null | head -n 1)" ] ||
 	{ echo "$b4out" >&2; die "b4 am did not make an am-ready mailbox of all $n patches"; }
 note "send-ready series for $name <$email> in $out (check it, then: git send-email $out/0*.patch)"
