@@ -22,8 +22,11 @@ bailed out or timed out is a failure however many subtests it printed.
 A skipped subtest fails too: the gate's test host has every device and
 reset method the test needs, so a skip means coverage was lost.
 """
-import re
+import os
 import sys
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import ktap  # noqa: E402
 
 TEST = "vfio_bar_revoke"        # its name in tests/contain.plan
 KSFT_FAIL = 1
@@ -143,22 +146,17 @@ COLUMNS = {
     "nofwb": "-cpu cortex-a57, nVHE, no FWB",
 }
 
-SUBTEST = re.compile(r"^# (not ok|ok) (\d+) (.*)$")
-TOTALS = re.compile(r"^# # Totals: pass:(\d+) fail:(\d+) xfail:(\d+) xpass:(\d+) "
-                    r"skip:(\d+) error:(\d+)$")
-PLAN = re.compile(r"^# 1\.\.(\d+)")
-RESULT = re.compile(rf"^(not ok|ok) \d+ {TEST}(?: # (.*))?$")
-# A kernel message that landed inside a relayed line: "# ok 3 foo[  1.2] kvm ...".
-SPLIT = re.compile(r"^(# .*?)\[\s*\d+\.\d+\] .*$")
 
 
 class Run:
-    """One boot's selftest run."""
+    """One boot's selftest run: subtests [(number, status, name, detail)],
+    the KTAP plan count, the Totals {name: n}, plan-init's exit status for
+    the test, and what went wrong on the way."""
 
-    def __init__(self):
-        self.subtests = []      # (number, status, name, detail)
-        self.plan = self.totals = self.exit = None
-        self.trouble = []
+    def __init__(self, run):
+        self.subtests = [(n,) + split_subtest(ok, text) for n, ok, text in run.subtests]
+        self.plan, self.totals, self.exit = run.plan, run.totals, run.exit
+        self.trouble = run.trouble
 
 
 def split_subtest(ok, text):
@@ -174,71 +172,11 @@ def split_subtest(ok, text):
     return ("ok" if ok else "fail"), name, detail[:-1] if detail.endswith(")") else detail
 
 
-def lines_of(text):
-    """The console lines, a relayed line that a kernel message cut in two
-    joined again."""
-    lines = [x.rstrip("\r") for x in text.splitlines()]
-    out, i = [], 0
-    while i < len(lines):
-        line = lines[i]
-        m = SPLIT.match(line)
-        if m and i + 1 < len(lines) and not lines[i + 1].startswith(("#", "[")):
-            out.append(m.group(1) + lines[i + 1])
-            i += 2
-            continue
-        out.append(line)
-        i += 1
-    return out
-
-
 def parse(path):
-    """The Run in the log at path, or None if it cannot be read."""
-    try:
-        text = open(path, errors="replace").read()
-    except OSError:
-        return None
-    run = Run()
-    started = False
-    for line in lines_of(text):
-        if not started:
-            started = line == f"# plan-init: running {TEST}"
-            continue
-        m = SUBTEST.match(line)
-        if m:
-            run.subtests.append((int(m.group(2)),) + split_subtest(m.group(1) == "ok",
-                                                                   m.group(3)))
-            continue
-        m = TOTALS.match(line)
-        if m:
-            run.totals = dict(zip(("pass", "fail", "xfail", "xpass", "skip", "error"),
-                                  map(int, m.groups())))
-            continue
-        m = PLAN.match(line)
-        if m and run.plan is None:
-            run.plan = int(m.group(1))
-            continue
-        if line.startswith("# Bail out!"):
-            run.trouble.append("the selftest bailed out: " + line[2:])
-        elif line.startswith("# # Planned tests != run tests"):
-            run.trouble.append("the selftest says: " + line[4:])
-        elif re.match(rf"^# plan-init: {TEST} (killed by signal|timed out)", line):
-            run.trouble.append("the selftest was " + line.split(f"{TEST} ", 1)[1])
-        elif line.startswith("# ==== Test Assertion Failure ===="):
-            run.trouble.append("a TEST_ASSERT failed (see the log)")
-        m = RESULT.match(line)
-        if m:
-            note = m.group(2) or ""
-            if m.group(1) == "ok":
-                run.exit = 4 if note.startswith("SKIP") else 0
-            else:
-                e = re.match(r"exit (\d+)", note)
-                run.exit = int(e.group(1)) if e else -1
-            break
-        if line.startswith("# plan-init: running ") or line == "PLAN-END":
-            break
-    if not started:
-        run.trouble.append(f"plan-init never ran {TEST}")
-    return run
+    """The Run in the log at path, or None if it cannot be read. The KTAP
+    and plan-init's framing are read by harness/judge/ktap.py."""
+    text = ktap.read(path)
+    return None if text is None else Run(ktap.selftest_run(text, TEST))
 
 
 def incomplete(run, kernel):
@@ -336,8 +274,11 @@ def table(column, base_log, series_log):
     return 0
 
 
-if __name__ == "__main__":
-    if len(sys.argv) != 5 or sys.argv[1] not in ("judge", "table"):
+def main(argv):
+    if len(argv) != 4 or argv[0] not in ("judge", "table"):
         sys.exit(__doc__)
-    fn = judge if sys.argv[1] == "judge" else table
-    sys.exit(fn(*sys.argv[2:]))
+    return (judge if argv[0] == "judge" else table)(*argv[1:])
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

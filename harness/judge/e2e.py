@@ -14,7 +14,7 @@ relayed by plan-init with a "# " prefix, between plan-init's "# plan-init:
 running vfio_bar_memattr" and its own result line for the test. When the
 plan runs the selftest through the kselftest runner (run_kselftest.sh), its
 output carries one more "# " and the runner's result line gives its exit
-status (unwrap_runner()).
+status (ktap.unwrap_runner()).
 
 A run is complete when the selftest printed its plan "1..31", 31 subtest
 lines numbered 1..31, and its "# Totals: pass:P fail:F ..." line agreeing
@@ -29,8 +29,12 @@ kselftest prints a skipped subtest as "ok N # SKIP MESSAGE"
 is MESSAGE. The generic KTAP form "ok N DESCRIPTION # SKIP REASON" is read
 too. A skipped subtest fails the judge ("series skip", "base skip").
 """
+import os
 import re
 import sys
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import ktap  # noqa: E402
 
 S1 = ["Device-nGnRE", "Normal-NC", "Normal-WB"]
 BACKINGS = [("vfio", "vfio-pci BAR"), ("sysfs", "sysfs resource2"),
@@ -54,11 +58,7 @@ N_SUBTESTS = 31
 TEST = "vfio_bar_memattr"       # its name in tests/e2e.plan
 KSFT_FAIL = 1                   # ksft_finished() when a subtest failed
 
-SUBTEST = re.compile(r"^# (not ok|ok) (\d+) (.*)$")
-TOTALS = re.compile(r"^# # Totals: pass:(\d+) fail:(\d+) xfail:(\d+) xpass:(\d+) "
-                    r"skip:(\d+) error:(\d+)$")
-CELL = re.compile(r"^# # cell (\S+) (\S+) (\S+) (\S+) (\S+)$")
-PLAN_RESULT = re.compile(rf"^(not ok|ok) \d+ {TEST}(?: # (.*))?$")
+CELL = re.compile(r"^# cell (\S+) (\S+) (\S+) (\S+) (\S+)$")
 
 
 class Run:
@@ -67,10 +67,16 @@ class Run:
     plan count, the Totals {name: n}, plan-init's exit status for the test,
     and what went wrong on the way (crash, bail out)."""
 
-    def __init__(self):
-        self.subtests, self.numbers, self.cells = [], [], {}
-        self.plan = self.totals = self.exit = None
-        self.trouble = []
+    def __init__(self, run):
+        self.subtests = [subtest(ok, text) for _, ok, text in run.subtests]
+        self.numbers = [n for n, _, _ in run.subtests]
+        self.cells = {}
+        for line in run.lines:
+            m = CELL.match(line)
+            if m:
+                self.cells[(m.group(1), m.group(2))] = m.group(3, 4, 5)
+        self.plan, self.totals, self.exit = run.plan, run.totals, run.exit
+        self.trouble = run.trouble
 
 
 def subtest(ok, desc):
@@ -94,106 +100,25 @@ def subtest(ok, desc):
     return key, status, detail.rstrip(")")
 
 
-RUNNER_HDR = f"# # selftests: kvm: {TEST}"
-RUNNER_RESULT = re.compile(rf"^# (not ok|ok) \d+ selftests: kvm: {TEST}(?: # (.*))?$")
+def parse(path, test=TEST):
+    """The Run in the log at path, or None when it cannot be read. The
+    KTAP, plan-init's framing and the kselftest runner are read by
+    harness/judge/ktap.py. test: the selftest's name in the plan
+    (tests/optout.plan names it memattr)."""
+    text = ktap.read(path)
+    return None if text is None else Run(ktap.selftest_run(text, test))
 
 
-def unwrap_runner(lines):
-    """The selftest run through the kselftest runner (run_kselftest.sh)
-    as if plan-init had run it directly. The runner prefixes the test's
-    output with "# " (plan-init adds another) and reports its exit status
-    in its own result line, "ok N selftests: kvm: TEST", "... # SKIP" or
-    "not ok N selftests: kvm: TEST # exit=R" (or "# TIMEOUT S seconds"):
-    that line stands in for plan-init's, whose status is the shell's."""
-    try:
-        begin = lines.index(f"# plan-init: running {TEST}")
-        hdr = lines.index(RUNNER_HDR, begin)
-    except ValueError:
-        return lines
-    out = lines[:begin + 1]
-    for line in lines[hdr + 1:]:
-        if PLAN_RESULT.match(line):
-            # The shell ended before the runner reported the test: its own
-            # exit status says nothing about the test's.
-            out.append(f"not ok 0 {TEST} # no result from the kselftest runner")
-            break
-        m = RUNNER_RESULT.match(line)
-        if m:
-            note = m.group(2) or ""
-            if m.group(1) == "ok":
-                out.append(f"ok 0 {TEST}" + (" # SKIP" if note.startswith("SKIP") else ""))
-            elif note.startswith("TIMEOUT"):
-                out.append(f"# plan-init: {TEST} timed out (kselftest runner: {note})")
-                out.append(f"not ok 0 {TEST} # timed out")
-            else:
-                e = re.match(r"exit=(\d+)", note)
-                out.append(f"not ok 0 {TEST} # exit {e.group(1) if e else '?'}")
-            break
-        out.append(line[2:] if line.startswith("# # ") or line == "# #" else line)
-    return out
-
-
-def parse(path):
-    """The Run in the log at path, or None when it cannot be read."""
-    try:
-        text = open(path, errors="replace").read()
-    except OSError:
-        return None
-    lines = unwrap_runner([x.rstrip("\r") for x in text.splitlines()])
-    # Only the selftest's own stretch: other tests of the plan are
-    # relayed with "# " too.
-    begin = next((i for i, x in enumerate(lines)
-                  if x == f"# plan-init: running {TEST}"), -1)
-    run = Run()
-    for line in lines[begin + 1:]:
-        m = SUBTEST.match(line)
-        if m:
-            run.numbers.append(int(m.group(2)))
-            run.subtests.append(subtest(m.group(1) == "ok", m.group(3)))
-            continue
-        m = CELL.match(line)
-        if m:
-            run.cells[(m.group(1), m.group(2))] = m.group(3, 4, 5)
-            continue
-        m = TOTALS.match(line)
-        if m:
-            run.totals = dict(zip(("pass", "fail", "xfail", "xpass", "skip", "error"),
-                                  map(int, m.groups())))
-            continue
-        m = re.match(r"^# 1\.\.(\d+)", line)
-        if m and run.plan is None:
-            run.plan = int(m.group(1))
-            continue
-        if re.match(rf"^# plan-init: {TEST} (killed by signal|timed out)", line):
-            run.trouble.append("the selftest was " + line.split(f"{TEST} ", 1)[1])
-        elif line.startswith("# Bail out!"):
-            run.trouble.append("the selftest bailed out: " + line[2:])
-        elif line.startswith("# # Planned tests != run tests"):
-            run.trouble.append("the selftest says: " + line[4:])
-        m = PLAN_RESULT.match(line)
-        if m and begin >= 0:
-            note = m.group(2) or ""
-            if m.group(1) == "ok":
-                run.exit = 4 if note.startswith("SKIP") else 0
-            else:
-                e = re.match(r"exit (\d+)", note)
-                run.exit = int(e.group(1)) if e else -1
-            break
-        if begin >= 0 and (line.startswith("# plan-init: running ") or line == "PLAN-END"):
-            break
-    return run
-
-
-def read(path):
+def read(path, test=TEST):
     """(subtests, cells) of parse(), for harness/judge/compare.py; (None, {})
     when the log cannot be read."""
-    run = parse(path)
+    run = parse(path, test)
     if run is None:
         return None, {}
     return run.subtests, run.cells
 
 
-def incomplete(run, name):
+def incomplete(run, name, test=TEST):
     """Why run (of the base or the series) cannot be trusted; [] if it can."""
     if run is None:
         return ["cannot read the log"]
@@ -219,7 +144,7 @@ def incomplete(run, name):
     else:
         want = KSFT_FAIL if "fail" in statuses else 0
     if run.exit is None:
-        why.append(f"plan-init reports no result for {TEST}: the boot was cut short")
+        why.append(f"plan-init reports no result for {test}: the boot was cut short")
     elif run.exit != want:
         why.append(f"the selftest exited {run.exit}, want {want}")
     return why

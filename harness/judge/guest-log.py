@@ -21,8 +21,12 @@ looks anywhere in a line for the kernel's own message forms; bare words
 line but in a relayed "# " line only right after a printk timestamp, so
 that a test's own words do not.
 """
+import os
 import re
 import sys
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import ktap  # noqa: E402
 
 # The KUnit suite checks that stage2_set_prot_attr() warns once when asked
 # for DEVICE together with NORMAL_NC; that single WARN is expected.
@@ -63,33 +67,14 @@ BARE_AFTER_STAMP = re.compile(r"\[\s*\d+\.\d+\]\s*(WARNING:|BUG:|Oops|Kernel pan
 
 
 def plan(text):
-    m = re.search(r"^PLAN-BEGIN$(.*?)^PLAN-END$", text, re.M | re.S)
-    body = m.group(1) if m else text.split("PLAN-BEGIN", 1)[-1]
-    planned, reported, bail = None, 0, None
-    for line in body.splitlines():
-        line = line.rstrip("\r")
-        r = re.match(r"^(not ok|ok) \d+ (\S+)(.*)$", line)
-        if r:
-            status = "fail" if r.group(1) == "not ok" else \
-                     "skip" if "# SKIP" in r.group(3) else "ok"
-            print(r.group(2), status)
-            reported += 1
-            continue
-        p = re.match(r"^1\.\.(\d+)", line)
-        if p and planned is None:
-            planned = int(p.group(1))
-        elif line.startswith("Bail out!"):
-            bail = line
-    if not m:
-        print("error: the plan did not finish (no PLAN-END)", file=sys.stderr)
-        return 1
-    if planned != reported:
-        print(f"error: the plan did not finish: plan-init announced "
-              f"{'no plan' if planned is None else f'1..{planned}'}, reported "
-              f"{reported} tests", file=sys.stderr)
-        return 1
-    if bail:
-        print(f"error: the plan did not finish: {bail}", file=sys.stderr)
+    """Print "PROGRAM ok|skip|fail" per result of plan-init's plan (read
+    by harness/judge/ktap.py); 1, saying why on stderr, when it did not
+    finish."""
+    results, error = ktap.plan_results(text)
+    for name, status in results:
+        print(name, status)
+    if error:
+        print(f"error: {error}", file=sys.stderr)
         return 1
     return 0
 

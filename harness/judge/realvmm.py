@@ -18,8 +18,12 @@ what guest/realvmm-run prints behind "# ": L2's console behind "# L2: ",
 QEMU's own messages behind "# qemu: ", the runner's behind
 "# realvmm-run: "; L1 kernel lines are not prefixed.
 """
+import os
 import re
 import sys
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import ktap  # noqa: E402
 
 # case: (mapping, depends on the series, faults L2 must report).
 CASES = {
@@ -79,12 +83,12 @@ def parse(path):
                 batch = [section]
                 cur = cases.setdefault(section, Case())
             continue
-        m = re.match(r"(not ok|ok) \d+ (\S+)", line)
-        if m and section and m.group(2) == section:
+        r = ktap.result(line)
+        if r and section and r[2] == section:
             for name in batch:
                 # One case: plan-init's verdict. Several: plan-init saw
                 # them end; realvmm-run's verdicts say which passed.
-                cases[name].plan = (m.group(1) == "ok" if section in CASES
+                cases[name].plan = (r[0] if section in CASES
                                     else cases[name].runner is not None)
             section, batch, cur = None, [], None
             continue
@@ -106,9 +110,9 @@ def parse(path):
             m = re.match(r"# realvmm: running (\S+)$", l2)
             if m and m.group(1) in batch:
                 cur = cases[m.group(1)]
-            m = re.match(r"(not )?ok \d+ (\S+)$", l2)
-            if m and m.group(2) in batch:
-                cases[m.group(2)].l2 = m.group(1) is None
+            r = ktap.result(l2)
+            if r and r[2] in batch:
+                cases[r[2]].l2 = r[0]
             m = re.search(r"realvmm(?:_wc)?: (\S+): (.*?): (fault|faulted)", l2)
             if m and m.group(1) in batch:
                 cases[m.group(1)].faults.append(m.group(2))
@@ -124,10 +128,9 @@ def parse(path):
             for name in batch:
                 cases[name].exit = m.group(1) or m.group(2)
                 cases[name].secs = float(m.group(3))
-        m = re.match(r"# (not ok|ok) \d+ (\S+)(?: # (.*))?$", line)
-        if m and m.group(2) in batch:
-            cases[m.group(2)].runner = m.group(1) == "ok"
-            cases[m.group(2)].why = m.group(3) or ""
+        r = ktap.result(line, "# ")
+        if r and r[2] in batch:
+            cases[r[2]].runner, cases[r[2]].why = r[0], r[3]
     return cases
 
 

@@ -16,15 +16,12 @@ One line per test of PLAN (tests/regress.plan):
 A boot whose plan did not finish (guest-log.py plan) fails too, whatever
 its tests say. Exit status 1 on any FAIL.
 """
-import importlib.util
 import os
 import re
 import sys
 
-HERE = os.path.dirname(os.path.abspath(__file__))
-spec = importlib.util.spec_from_file_location("guest_log", os.path.join(HERE, "guest-log.py"))
-guest_log = importlib.util.module_from_spec(spec)
-spec.loader.exec_module(guest_log)
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import ktap  # noqa: E402
 
 
 def plan_tests(path, variant="4k"):
@@ -46,13 +43,8 @@ def results(path):
         text = open(path, errors="replace").read()
     except OSError as e:
         return {}, str(e)
-    import contextlib
-    import io
-    out, err = io.StringIO(), io.StringIO()
-    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
-        rc = guest_log.plan(text)
-    res = dict(line.split() for line in out.getvalue().splitlines() if len(line.split()) == 2)
-    return res, (err.getvalue().strip() or "did not finish") if rc else None
+    res, error = ktap.plan_results(text)
+    return dict(res), f"error: {error}" if error else None
 
 
 def judge(label, plan, base_log, series_log, variant="4k"):

@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """Self-tests of the harness's log readers: harness/judge/kunit_log.py,
-harness/judge/e2e.py, harness/judge/regress.py, harness/judge/realvmm.py and
-harness/judge/guest-log.py, run as the gates run them, on
+harness/judge/e2e.py, harness/judge/regress.py, harness/judge/realvmm.py,
+harness/judge/contain.py, harness/judge/optout.py and harness/judge/guest-log.py
+(all reading KTAP through harness/judge/ktap.py), run as the gates run them, on
 real console logs (tests/harness/fixtures/, trimmed copies of a real run)
 and on copies broken in one way each. Every broken copy must make its
 script fail, and every real one must pass, or the check proves nothing.
@@ -534,6 +535,71 @@ def test_guest_log():
                 ["plan", write("plan-lost.log", short)], r"did not finish.*reported")
 
 
+# --- harness/judge/contain.py -----------------------------------------------------
+
+def test_contain():
+    """The containment judge on two real vhe boots (gate 72), and on copies
+    broken in one way each."""
+    base, series = fixture("contain-vhe-base.log"), fixture("contain-vhe-series.log")
+    b, s = write("contain-base.log", base), write("contain-series.log", series)
+    rc, out = run("contain.py", "judge", "vhe", b, s)
+    check(rc == 0 and out.count("PASS: ") == 34 and "FAIL" not in out,
+          "contain.py judge: the real vhe logs pass (32 subtests, both runs complete)",
+          f"exit {rc}: {out[-300:]}")
+    rc, out = run("contain.py", "judge", "vhe", write("contain-base-crlf.log", base.replace("\n", "\r\n")),
+                  write("contain-series-crlf.log", series.replace("\n", "\r\n")))
+    check(rc == 0 and out.count("PASS: ") == 34, "contain.py judge: the same logs with CRLF line ends pass",
+          f"exit {rc}: {out[-300:]}")
+    cut = series[:series.index("# ok 20 ")]
+    expect_fail("contain.py judge: a series run cut short after 19 subtests fails", "contain.py",
+                ["judge", "vhe", b, write("contain-cut.log", cut)], r"did not finish|boot was cut short")
+    bad = sub(series, r"^# ok 9 ", "# not ok 9 ")
+    expect_fail("contain.py judge: a series subtest that fails fails the judge", "contain.py",
+                ["judge", "vhe", b, write("contain-fail.log", bad)], r"FAIL: .*fork")
+    expect_fail("contain.py judge: a base that passes the fix's subtests fails the control",
+                "contain.py", ["judge", "vhe", s, s], r"base")
+    bad = series.replace("# plan-init: running vfio_bar_revoke", "# plan-init: running something-else")
+    expect_fail("contain.py judge: a log in which plan-init never ran the test says so", "contain.py",
+                ["judge", "vhe", b, write("contain-notrun.log", bad)], r"plan-init never ran vfio_bar_revoke")
+    bad = sub(series, r"^# ok 5 owner: (.*) \(KVM_RUN: EFAULT\)$", r"# ok 5 # SKIP owner: \1: no reset")
+    expect_fail("contain.py judge: a skipped subtest fails (coverage lost)", "contain.py",
+                ["judge", "vhe", b, write("contain-skip.log", bad)], r"skip")
+    bad = sub(series, r"^(# ok 12 .*)$", "\\1\n# ==== Test Assertion Failure ====")
+    expect_fail("contain.py judge: a failed TEST_ASSERT in the run fails", "contain.py",
+                ["judge", "vhe", b, write("contain-assert.log", bad)], r"TEST_ASSERT")
+    rc, out = run("contain.py", "table", "vhe", b, s)
+    check(rc == 0 and "fork" in out, "contain.py table: the real vhe logs give the table",
+          f"exit {rc}: {out[-300:]}")
+
+
+# --- harness/judge/optout.py ------------------------------------------------------
+
+def test_optout():
+    """The opt-out judge on real vhe boots (gate 74: the e2e base run, the
+    series with and without vfio_pci.disable_any_uncached=1)."""
+    base = write("optout-base.log", fixture("e2e-vhe-base.log"))
+    on, off = fixture("optout-vhe-set.log"), fixture("optout-vhe-unset.log")
+    o, f = write("optout-on.log", on), write("optout-off.log", off)
+    rc, out = run("optout.py", "vhe", base, o, f)
+    check(rc == 0 and out.count("PASS: ") == 12 and "FAIL" not in out,
+          "optout.py: the real vhe logs pass", f"exit {rc}: {out[-300:]}")
+    expect_fail("optout.py: the runs with and without the parameter swapped fail", "optout.py",
+                ["vhe", base, f, o], r"did not get it|reads N|want")
+    bad = on.replace(" vfio_pci.disable_any_uncached=1", "")
+    expect_fail("optout.py: a 'set' boot whose command line lacks the parameter fails", "optout.py",
+                ["vhe", base, write("optout-nocmd.log", bad), f], r"did not get it")
+    cut = on[:on.index("# ok 20 ")]
+    expect_fail("optout.py: a 'set' run cut short fails, whatever its first subtests said",
+                "optout.py", ["vhe", base, write("optout-cut.log", cut), f],
+                r"did not finish|cut short")
+    bad = on.replace("refused: Permission denied", "written")
+    expect_fail("optout.py: a parameter that took a write fails", "optout.py",
+                ["vhe", base, write("optout-writable.log", bad), f], r"not refused")
+    bad = sub(off, r"^# ok 1 (.*)$", r"# not ok 1 \1")
+    expect_fail("optout.py: a subtest failing without the parameter fails", "optout.py",
+                ["vhe", base, o, write("optout-offfail.log", bad)], r"not set")
+
+
 def test_plan_output(path):
     """plan-init's own KTAP for a plan with malformed lines."""
     rc, out = run("guest-log.py", "plan", path)
@@ -548,7 +614,7 @@ def main(argv):
         sys.exit(__doc__)
     tmpdir = argv[0]
     for test in (test_kunit, test_e2e, test_e2e_runner, test_regress, test_realvmm,
-                 test_guest_log):
+                 test_guest_log, test_contain, test_optout):
         try:
             test()
         except Exception as e:          # a broken fixture is a failure too
