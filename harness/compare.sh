@@ -6,7 +6,7 @@
 # build/guest-6.12, boots it in each column (default: all four) with
 # tests/e2e.plan and, for its KUnit suite, with KUnit on; the 6.1 base and
 # series are booted the same way where their logs are missing or older than
-# their kernel and initramfs. Then the three-way table of scripts/compare.py.
+# their kernel and initramfs. Then the three-way table of harness/judge/compare.py.
 . "$(dirname "$0")/lib.sh"
 . "$TOP/harness/kernel/klib.sh"
 G=$BUILD/guest-6.12
