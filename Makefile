@@ -23,12 +23,14 @@ all:
 	@bash harness/main.sh
 check:
 	@bash harness/source/deps.sh && bash harness/check.sh check
+# matrix, bench and compare build the series' kernels: like make (main.sh),
+# they first bring build/linux to patches/ (a fresh clone has no tree).
 matrix:
-	@bash harness/source/deps.sh matrix && bash harness/check.sh matrix
+	@bash harness/source/deps.sh matrix && bash harness/source/tree.sh && bash harness/check.sh matrix
 bench:
-	@bash harness/source/deps.sh && bash harness/bench.sh
+	@bash harness/source/deps.sh && bash harness/source/tree.sh && bash harness/bench.sh
 compare:
-	@bash harness/source/deps.sh && bash harness/compare.sh
+	@bash harness/source/deps.sh && bash harness/source/tree.sh && bash harness/compare.sh
 deps:
 	@bash harness/source/deps.sh
 tree: deps
