@@ -298,6 +298,12 @@ def test_e2e():
           "e2e.py judge: calibration failing only with the series names the series",
           f"exit {rc}: {cal}")
 
+    bad = sub(base, r"^(# not ok 5 vfio Normal-NC: unaligned load completes \().*\)$",
+              r"\1guest exception ESR_EL1 0x96000021 FAR 0x1080001801)")
+    expect_fail("e2e.py judge: a base that fails an unaligned load with a guest exception, "
+                "not the stage-2 fault, fails (the control names the failure it expects)",
+                "e2e.py", ["judge", "vhe", write("e2e-base-other.log", bad), p],
+                r"for another reason: 'guest exception")
     expect_fail("e2e.py judge: a base that passes the series' cells fails the control",
                 "e2e.py", ["judge", "vhe", p, p], r"base ok.*want series ok, base fail")
     rc, out = run("e2e.py", "table", "vhe", b, p)
@@ -567,6 +573,21 @@ def test_contain():
     bad = sub(series, r"^(# ok 12 .*)$", "\\1\n# ==== Test Assertion Failure ====")
     expect_fail("contain.py judge: a failed TEST_ASSERT in the run fails", "contain.py",
                 ["judge", "vhe", b, write("contain-assert.log", bad)], r"TEST_ASSERT")
+    bad = sub(base, r"^(# not ok 9 fork: .*after: )completed, 0 page faults\)$",
+              r"\1SIGSEGV code 1)")
+    expect_fail("contain.py judge: a base that fails the fork case with another signal fails "
+                "(the control names the failure it expects)", "contain.py",
+                ["judge", "vhe", write("contain-base-segv.log", bad), s],
+                r"for another reason: .*SIGSEGV")
+    bad = sub(base, r"^(# not ok 10 fork: .*\()still running after \d+ s, \d+ loads\)$",
+              r"\1KVM_RUN: EINTR)")
+    expect_fail("contain.py judge: a base whose forked guest stops with EINTR, not running on, fails",
+                "contain.py", ["judge", "vhe", write("contain-base-eintr.log", bad), s],
+                r"for another reason: 'KVM_RUN: EINTR'")
+    bad = sub(base, r"^(# not ok 32 memslot swap: .*\()0 of (\d+) phases\)$", r"\g<1>5 of \2 phases)")
+    expect_fail("contain.py judge: a base on which some unaligned vfio loads complete fails",
+                "contain.py", ["judge", "vhe", write("contain-base-partial.log", bad), s],
+                r"for another reason: '5 of")
     rc, out = run("contain.py", "table", "vhe", b, s)
     check(rc == 0 and "fork" in out, "contain.py table: the real vhe logs give the table",
           f"exit {rc}: {out[-300:]}")
