@@ -246,17 +246,21 @@ static long thread_faults(void)
 struct probe {
 	int sig;		/* SIGBUS or SIGSEGV, or 0 if it completed */
 	int code;		/* the signal's si_code */
+	void *at;		/* the address accessed */
+	void *addr;		/* the signal's si_addr */
 	uint64_t val;		/* what a load read */
 	long faults;		/* 0: the page table entry was there */
 };
 
 static sigjmp_buf probe_env;
 static int probe_sig, probe_code;
+static void *probe_addr;
 
 static void probe_handler(int sig, siginfo_t *si, void *ctx)
 {
 	probe_sig = sig;
 	probe_code = si->si_code;
+	probe_addr = si->si_addr;
 	siglongjmp(probe_env, 1);
 }
 
@@ -266,6 +270,7 @@ static void __host_access(struct probe *p, void *addr, bool write, uint64_t val)
 	long before;
 
 	memset(p, 0, sizeof(*p));
+	p->at = addr;
 	before = thread_faults();
 	if (!sigsetjmp(probe_env, 1)) {
 		if (write)
@@ -275,6 +280,7 @@ static void __host_access(struct probe *p, void *addr, bool write, uint64_t val)
 	} else {
 		p->sig = probe_sig;
 		p->code = probe_code;
+		p->addr = probe_addr;
 	}
 	p->faults = thread_faults() - before;
 }
@@ -292,14 +298,28 @@ static void host_access(struct probe *p, void *addr, bool write, uint64_t val)
 	__host_access(p, addr, write, val);
 }
 
+/*
+ * A revoked mapping refuses an access the way the fault handler refuses
+ * it: VM_FAULT_SIGBUS, which the arch fault code delivers as SIGBUS with
+ * BUS_ADRERR at the address accessed. Any other signal, code or address
+ * means something else went wrong.
+ */
+static bool probe_revoked(const struct probe *p)
+{
+	return p->sig == SIGBUS && p->code == BUS_ADRERR && p->addr == p->at;
+}
+
 static const char *probe_str(const struct probe *p)
 {
-	static char buf[4][64];
+	static char buf[4][96];
 	static int n;
 	char *s = buf[n++ % 4];
 
-	if (p->sig == SIGBUS)
-		snprintf(s, sizeof(buf[0]), "SIGBUS code %d", p->code);
+	if (probe_revoked(p))
+		snprintf(s, sizeof(buf[0]), "SIGBUS BUS_ADRERR at the address");
+	else if (p->sig == SIGBUS)
+		snprintf(s, sizeof(buf[0]), "SIGBUS code %d at %p, accessed %p",
+			 p->code, p->addr, p->at);
 	else if (p->sig)
 		snprintf(s, sizeof(buf[0]), "signal %d code %d", p->sig, p->code);
 	else
@@ -307,12 +327,12 @@ static const char *probe_str(const struct probe *p)
 	return s;
 }
 
-static bool host_sigbus(void *addr)
+static bool host_revoked(void *addr)
 {
 	struct probe p;
 
 	host_access(&p, addr, false, 0);
-	return p.sig == SIGBUS;
+	return probe_revoked(&p);
 }
 
 /* Access every page of a window once. */
@@ -644,14 +664,14 @@ static int guest_bad_pages(struct vm_ctx *c, int w, unsigned int pages, bool wan
 	return bad;
 }
 
-/* Host accesses to window @w's pages in @pages that do not raise SIGBUS. */
+/* Host accesses to window @w's pages in @pages that are not refused as revoked. */
 static int host_unrevoked_pages(void *hva, unsigned int pages)
 {
 	int page, bad = 0;
 
 	for (page = 0; page < WIN_PAGES; page++)
 		if (pages & 1u << page)
-			bad += !host_sigbus((uint8_t *)hva + page * pg);
+			bad += !host_revoked((uint8_t *)hva + page * pg);
 	return bad;
 }
 
@@ -886,7 +906,7 @@ static void test_fork(void)
 	r = ch.report;
 
 	ksft_test_result(ready && r->finished && !r->before.sig && !r->before.faults &&
-			 r->after.sig == SIGBUS,
+			 probe_revoked(&r->after),
 			 "fork: the child's inherited mapping gets SIGBUS after the parent disables memory (before: %s; after: %s)\n",
 			 probe_str(&r->before), r->finished ? probe_str(&r->after) : "no report");
 	ksft_test_result(ready && r->finished && r->running && revoked(&r->guest),
@@ -1086,7 +1106,7 @@ static void test_low_power(struct vm_ctx *c)
 	child_finish(&ch);
 	r = ch.report;
 	ksft_test_result(!err && r->finished && !r->before.sig && !r->before.faults &&
-			 r->after.sig == SIGBUS,
+			 probe_revoked(&r->after),
 			 "%s (before: %s; after: %s)\n", names[2], probe_str(&r->before),
 			 r->finished ? probe_str(&r->after) : "no report");
 	child_release(&ch);
