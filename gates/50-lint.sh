@@ -6,7 +6,8 @@
 # also compiled for x86-64 (with AMD memory encryption) and for 32-bit x86,
 # where the flag is VM_NONE. A file that does not compile for an arch is a
 # FAIL, never a skipped comparison. On x86-64, vfio_pci_core.o must call
-# cc_mkdec(): the BAR mapping stays pgprot_decrypted().
+# cc_mkdec(): the BAR mapping stays pgprot_decrypted(). And user_mem_abort()
+# may not touch the VMA after mmap_read_unlock() (a source check).
 #
 # Each result is kept next to the kernel it belongs to (build/k/SOURCE/
 # lint-ARCH/), named after the commit: an unchanged commit is not linted
@@ -71,8 +72,10 @@ lint() {
 			sed -E 's/:[0-9]+(:[0-9]+)?:/:/' > "$res.new" || true
 		mv "$res.new" "$res"
 	fi
-	# sparse names files by their absolute path: make them relative
-	sed "s|$src/||" "$res" | LC_ALL=C sort
+	# sparse names files by their absolute path: make them relative. A
+	# warning ccache replays from a build of another clone or kernel names
+	# that one's worktree (.../build/k/NAME/src/): strip any of them.
+	sed -E "s|$src/||g; s|[^ :]*/build/k/[^/ ]+/src/||g" "$res" | LC_ALL=C sort
 }
 
 # failed OUTPUT KERNEL ARCH FILE: report a lint that did not complete: its own
@@ -125,6 +128,18 @@ for source in base series; do
 	fi
 done
 
+# A review check where no test reaches: user_mem_abort() may not use the
+# VMA once it dropped mmap_lock (a use after free only a race would show);
+# harness/source/vma_after_unlock.py reads the source, base and series.
+for source in base series; do
+	if r=$("$TOP/harness/source/vma_after_unlock.py" "$K/$source/src/arch/arm64/kvm/mmu.c"); then
+		echo "PASS: $source: user_mem_abort() names no VMA after mmap_read_unlock()"
+	else
+		echo "$r"
+		echo "FAIL: $source: user_mem_abort() uses the VMA after mmap_read_unlock(), or the check cannot tell"
+	fi
+done
+
 # The 32-bit check can fail: each mutant in tests/mutants/lint/ (the series
 # with VM_ALLOW_ANY_UNCACHED a real bit on 32-bit kernels) must give new
 # warnings for i386 in the files it affects; one whose vfio file does not
@@ -146,6 +161,14 @@ for patch in "$TOP"/tests/mutants/lint/*.patch; do
 			echo "PASS: lint mutant $name caught: $(grep -m 1 '^FAIL' <<<"$p" | sed 's/^FAIL: //')"
 		else
 			echo "FAIL: lint mutant $name: lint failed without saying so ($(head -n 1 <<<"$p"))"
+		fi
+		continue ;;
+	*after-unlock*)
+		r=$("$TOP/harness/source/vma_after_unlock.py" "$K/mutant-$name/src/arch/arm64/kvm/mmu.c") && rc=0 || rc=$?
+		if [ "$rc" = 1 ]; then
+			echo "PASS: lint mutant $name caught: $(head -n 1 <<<"$r")"
+		else
+			echo "FAIL: lint mutant $name not caught: $(head -n 1 <<<"$r")"
 		fi
 		continue ;;
 	*decrypted*)
