@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """Self-tests of the harness's log readers: harness/judge/kunit_log.py,
 harness/judge/e2e.py, harness/judge/regress.py, harness/judge/realvmm.py,
-harness/judge/contain.py, harness/judge/optout.py and harness/judge/guest-log.py
+harness/judge/contain.py, harness/judge/optout.py, harness/judge/s2map.py and
+harness/judge/guest-log.py
 (all reading KTAP through harness/judge/ktap.py), run as the gates run them, on
 real console logs (tests/harness/fixtures/, trimmed copies of a real run)
 and on copies broken in one way each. Every broken copy must make its
@@ -621,6 +622,49 @@ def test_optout():
                 ["vhe", base, o, write("optout-offfail.log", bad)], r"not set")
 
 
+# --- harness/judge/s2map.py -------------------------------------------------------
+
+def s2map(path, kernel):
+    """(exit status, output) of s2map.main(), as e2e.py and optout.py call it."""
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(out):
+        rc = load("s2map.py").main(path, kernel)
+    return rc or 0, out.getvalue()
+
+
+def test_s2map():
+    """Stage 2 as KVM installed it (s2trace's record in a real e2e boot)."""
+    base, patched = fixture("e2e-vhe-base.log"), fixture("e2e-vhe-patched.log")
+    b, p = write("s2-base.log", base), write("s2-patched.log", patched)
+    rc_b, out_b = s2map(b, "base")
+    rc_p, out_p = s2map(p, "series")
+    check(rc_b == 0 and rc_p == 0 and out_b.count("PASS") == 3 and out_p.count("PASS") == 3
+          and "vfio: NORMAL_NC x1024" in out_p and "vfio: DEVICE" in out_b,
+          "s2map.py: the real vhe records pass (series NORMAL_NC, base DEVICE for the vfio BAR)",
+          f"{rc_b} {rc_p}: {out_b} {out_p}")
+    rc, out = s2map(b, "series")
+    check(rc == 1 and re.search(r"FAIL: stage 2 series vfio: DEVICE", out),
+          "s2map.py: the base's record judged as the series' fails (vfio DEVICE, want NORMAL_NC)", out)
+    bad = sub(patched, r"^# s2map gib=4 prot=0x16 ", "# s2map gib=4 prot=0x17 ")
+    rc, out = s2map(write("s2-x.log", bad), "series")
+    check(rc == 1 and "NORMAL_NC+X" in out, "s2map.py: an executable vfio BAR at stage 2 fails", out)
+    bad = sub(patched, r"^# s2map gib=5 prot=0xe ", "# s2map gib=5 prot=0x16 ")
+    rc, out = s2map(write("s2-sysfs.log", bad), "series")
+    check(rc == 1 and re.search(r"FAIL: stage 2 series sysfs: NORMAL_NC", out),
+          "s2map.py: the sysfs BAR mapped NORMAL_NC fails", out)
+    bad = sub(patched, r"^# s2map gib=6 prot=0x7 ", "# s2map gib=6 prot=0xf ")
+    rc, out = s2map(write("s2-anon.log", bad), "series")
+    check(rc == 1 and re.search(r"FAIL: stage 2 series anon", out),
+          "s2map.py: anonymous memory mapped DEVICE fails", out)
+    bad = sub(patched, r"^# s2map gib=4 .*\n", "")
+    rc, out = s2map(write("s2-none.log", bad), "series")
+    check(rc == 1 and "vfio: nothing mapped" in out, "s2map.py: a vfio BAR never mapped fails", out)
+    bad = sub(patched, r"^# s2trace: \d+ stage-2 maps recorded\n", "")
+    rc, out = s2map(write("s2-cut.log", bad), "series")
+    check(rc == 1 and "no complete s2trace record" in out,
+          "s2map.py: a record without its closing count (cut or overflowed) fails", out)
+
+
 def test_plan_output(path):
     """plan-init's own KTAP for a plan with malformed lines."""
     rc, out = run("guest-log.py", "plan", path)
@@ -635,7 +679,7 @@ def main(argv):
         sys.exit(__doc__)
     tmpdir = argv[0]
     for test in (test_kunit, test_e2e, test_e2e_runner, test_regress, test_realvmm,
-                 test_guest_log, test_contain, test_optout):
+                 test_guest_log, test_contain, test_optout, test_s2map):
         try:
             test()
         except Exception as e:          # a broken fixture is a failure too
