@@ -18,7 +18,6 @@ exit 1 on a FAIL.
 import os
 import re
 import sys
-import tempfile
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import e2e    # noqa: E402
@@ -28,36 +27,30 @@ PARAM = "/sys/module/vfio_pci/parameters/disable_any_uncached"
 TEST = "memattr"        # vfio_bar_memattr's name in tests/optout.plan
 
 
-def judge_run(label, text, kernel, base):
+def judge_run(label, path, kernel, base):
     """kernel: what the vfio BAR must look like ("base" or "series")."""
+    run = e2e.parse(path, TEST)
+    why = e2e.incomplete(run, kernel, TEST)
+    if why:
+        for w in why:
+            print(f"FAIL: optout {label}: {w}")
+        return 1, {}
+    subtests, cells = run.subtests, run.cells
+    if kernel == "base":
+        want = {k: s for k, s, _ in base}
+        diff = [f"{k}: {s}, base {want.get(k)}" for k, s, _ in subtests if want.get(k) != s]
+        what = "every subtest as on the base"
+    else:
+        diff = [f"{k}: {s}" for k, s, _ in subtests if s != "ok"]
+        what = "every subtest passes"
     fails = 0
-    with tempfile.NamedTemporaryFile("w", suffix=".log", delete=False) as f:
-        f.write(text)
-        path = f.name
-    try:
-        run = e2e.parse(path, TEST)
-        why = e2e.incomplete(run, kernel, TEST)
-        if why:
-            for w in why:
-                print(f"FAIL: optout {label}: {w}")
-            return 1, {}
-        subtests, cells = run.subtests, run.cells
-        if kernel == "base":
-            want = {k: s for k, s, _ in base}
-            diff = [f"{k}: {s}, base {want.get(k)}" for k, s, _ in subtests if want.get(k) != s]
-            what = "every subtest as on the base"
-        else:
-            diff = [f"{k}: {s}" for k, s, _ in subtests if s != "ok"]
-            what = "every subtest passes"
-        if diff:
-            print(f"FAIL: optout {label}: not {what}: {'; '.join(diff[:3])}")
-            fails += 1
-        else:
-            print(f"PASS: optout {label}: {what}")
-        fails += s2map.main(path, kernel, f"optout {label}") != 0
-        return fails, cells
-    finally:
-        os.unlink(path)
+    if diff:
+        print(f"FAIL: optout {label}: not {what}: {'; '.join(diff[:3])}")
+        fails += 1
+    else:
+        print(f"PASS: optout {label}: {what}")
+    fails += s2map.main(path, kernel, f"optout {label}") != 0
+    return fails, cells
 
 
 def vfio_column(cells):
@@ -104,9 +97,9 @@ def judge(column, base_log, on_log, off_log):
         fails += 1
     fails += param_checks(f"{column} set", on, "Y")
     fails += param_checks(f"{column} not set", off, "N")
-    f, c1 = judge_run(f"{column} set", on, "base", base)
+    f, c1 = judge_run(f"{column} set", on_log, "base", base)
     fails += f
-    f, c2 = judge_run(f"{column} not set", off, "series", base)
+    f, c2 = judge_run(f"{column} not set", off_log, "series", base)
     fails += f
     print(f"  [{column}] vfio-pci BAR, combined type observed in the guest:")
     for label, cells in (("base", bcells), ("series, vfio_pci.disable_any_uncached=1", c1),

@@ -645,24 +645,22 @@ def test_s2map():
     rc, out = s2map(b, "series")
     check(rc == 1 and re.search(r"FAIL: stage 2 series vfio: DEVICE", out),
           "s2map.py: the base's record judged as the series' fails (vfio DEVICE, want NORMAL_NC)", out)
-    bad = sub(patched, r"^# s2map gib=4 prot=0x16 ", "# s2map gib=4 prot=0x17 ")
-    rc, out = s2map(write("s2-x.log", bad), "series")
-    check(rc == 1 and "NORMAL_NC+X" in out, "s2map.py: an executable vfio BAR at stage 2 fails", out)
-    bad = sub(patched, r"^# s2map gib=5 prot=0xe ", "# s2map gib=5 prot=0x16 ")
-    rc, out = s2map(write("s2-sysfs.log", bad), "series")
-    check(rc == 1 and re.search(r"FAIL: stage 2 series sysfs: NORMAL_NC", out),
-          "s2map.py: the sysfs BAR mapped NORMAL_NC fails", out)
-    bad = sub(patched, r"^# s2map gib=6 prot=0x7 ", "# s2map gib=6 prot=0xf ")
-    rc, out = s2map(write("s2-anon.log", bad), "series")
-    check(rc == 1 and re.search(r"FAIL: stage 2 series anon", out),
-          "s2map.py: anonymous memory mapped DEVICE fails", out)
-    bad = sub(patched, r"^# s2map gib=4 .*\n", "")
-    rc, out = s2map(write("s2-none.log", bad), "series")
-    check(rc == 1 and "vfio: nothing mapped" in out, "s2map.py: a vfio BAR never mapped fails", out)
-    bad = sub(patched, r"^# s2trace: \d+ stage-2 maps recorded\n", "")
-    rc, out = s2map(write("s2-cut.log", bad), "series")
-    check(rc == 1 and "no complete s2trace record" in out,
-          "s2map.py: a record without its closing count (cut or overflowed) fails", out)
+    # (name, edit of the series' record: pattern, replacement, what the FAIL says)
+    broken = [
+        ("an executable vfio BAR at stage 2 fails",
+         r"^# s2map gib=4 prot=0x16 ", "# s2map gib=4 prot=0x17 ", r"NORMAL_NC\+X"),
+        ("the sysfs BAR mapped NORMAL_NC fails",
+         r"^# s2map gib=5 prot=0xe ", "# s2map gib=5 prot=0x16 ", r"FAIL: stage 2 series sysfs: NORMAL_NC"),
+        ("anonymous memory mapped DEVICE fails",
+         r"^# s2map gib=6 prot=0x7 ", "# s2map gib=6 prot=0xf ", r"FAIL: stage 2 series anon"),
+        ("a vfio BAR never mapped fails",
+         r"^# s2map gib=4 .*\n", "", r"vfio: nothing mapped"),
+        ("a record without its closing count (cut or overflowed) fails",
+         r"^# s2trace: \d+ stage-2 maps recorded\n", "", r"no complete s2trace record"),
+    ]
+    for i, (what, pattern, repl, says) in enumerate(broken):
+        rc, out = s2map(write(f"s2-broken-{i}.log", sub(patched, pattern, repl)), "series")
+        check(rc == 1 and re.search(says, out), f"s2map.py: {what}", out)
 
 
 def test_plan_output(path):
