@@ -5,14 +5,19 @@
 
 Each LOG is a test-host boot named bench-COLUMN-KERNEL-N.log (KERNEL:
 series or base, N: the boot's number) whose guest/s2bench lines plan-init
-relayed. Per column and backing it prints the time per stage-2 fault (one
+relayed; bench-icount-COLUMN-KERNEL-N.log is one booted under QEMU's
+instruction counting (-icount shift=0), where the guest's counter counts
+instructions, and is shown as the column "COLUMN icount". Per column and backing it prints the time per stage-2 fault (one
 per 4 KiB page) on each kernel as median [25th-75th percentile] over every
 round of every boot; the ratio series / base over pairs of rounds (round
 i of the series' boots against round i of the base's); and base / base
 over pairs of rounds from the base's first and second boots, the noise
 floor the first ratio must be read against. Then the guest's write
 throughput into the BAR: an unaligned copy through Normal-NC, and aligned
-stores through Device-nGnRE. Exit 1 if a log has no complete run.
+stores through Device-nGnRE. Then, for the -icount boots, each boot's
+median time per fault and the spread of those medians from boot to boot
+((max - min) / median): the figure repeats when the spread is small.
+Exit 1 if a log has no complete run.
 """
 import os
 import re
@@ -45,17 +50,23 @@ def main(paths):
     data = defaultdict(lambda: defaultdict(lambda: defaultdict(list)))
     bad = 0
     for p in sorted(paths):
-        m = re.match(r"bench-(\w+)-(series|base)-(\d+)\.log$", os.path.basename(p))
+        m = re.match(r"bench-(icount-)?(\w+)-(series|base)-(\d+)\.log$", os.path.basename(p))
         if not m:
+            print(f"error: {p}: not a bench log name", file=sys.stderr)
+            bad = 1
             continue
-        col, kernel, boot = m.group(1), m.group(2), int(m.group(3))
+        col = m.group(2) + (" icount" if m.group(1) else "")
+        kernel, boot = m.group(3), int(m.group(4))
         text = open(p, errors="replace").read()
-        n = 0
-        for line in text.splitlines():
+        n, rounds, last = 0, defaultdict(list), -1
+        lines = text.splitlines()
+        for i, line in enumerate(lines):
             r = LINE.match(line)
             if not r:
                 continue
             rnd, what, units = int(r.group(1)), r.group(2), int(r.group(3))
+            rounds[what].append(rnd)
+            last = i
             if r.group(4):
                 secs = int(r.group(4)) / int(r.group(5))
                 val = secs * 1e6 / units if what.startswith("fault") else units / secs / 1e6
@@ -63,7 +74,10 @@ def main(paths):
                 val = None     # the guest's access ended in a stage-2 fault
             data[col][kernel][what].append((boot, rnd, val))
             n += 1
-        if not n or not re.search(r"^ok \d+ s2bench", text, re.M):
+        # Complete: each measurement's rounds in order, then plan-init's
+        # "ok" for s2bench.
+        done = [i for i, x in enumerate(lines) if re.match(r"^ok \d+ s2bench", x)]
+        if not n or not done or done[0] < last or any(x != sorted(x) for x in rounds.values()):
             print(f"error: {p}: no complete s2bench run", file=sys.stderr)
             bad = 1
     if not data:
@@ -98,6 +112,28 @@ def main(paths):
             copy = fmt(cv, "MB/s") if cv else f"n/a: {faults} of {len(cp)} rounds ended in a stage-2 fault"
             print(f"  {col:10} {kernel:7} unaligned copy via Normal-NC: {copy}; "
                   f"aligned stores via Device-nGnRE: {fmt([v for _, _, v in st if v is not None], 'MB/s')}")
+    icount = sorted(c for c in data if c.endswith(" icount"))
+    if icount:
+        print()
+        print("Under -icount: time per stage-2 fault in virtual time (1 ns per instruction), "
+              "each boot's median, and their spread from boot to boot")
+        for col in icount:
+            for backing in ("vfio", "anon"):
+                meds = {}
+                for kernel in ("series", "base"):
+                    per = defaultdict(list)
+                    for bt, _, v in data[col][kernel][f"fault-{backing}"]:
+                        if v is not None:
+                            per[bt].append(v)
+                    meds[kernel] = [statistics.median(per[bt]) for bt in sorted(per)]
+                    ms = meds[kernel]
+                    spread = (max(ms) - min(ms)) / statistics.median(ms) * 100 if ms else 0
+                    print(f"  {col:12} {backing:5} {kernel:7} "
+                          + " ".join(f"{x:.3f}" for x in ms)
+                          + (f" us; spread {spread:.2f}% over {len(ms)} boots" if ms else "-"))
+                if meds["series"] and meds["base"]:
+                    r = statistics.median(meds["series"]) / statistics.median(meds["base"])
+                    print(f"  {col:12} {backing:5} series / base {r:.4f}")
     return bad
 
 

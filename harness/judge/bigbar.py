@@ -51,13 +51,18 @@ def read(paths):
             print(f"bigbar.py: {e}", file=sys.stderr)
             bad += 1
             continue
-        n = 0
-        for line in text.splitlines():
+        n, rounds, last = 0, defaultdict(list), -1
+        lines = text.splitlines()
+        for i, line in enumerate(lines):
             r = LINE.match(line)
             if r:
                 data[size][kernel][r.group(2)].append(int(r.group(4)) / 1e6)
                 n += 1
-        if not n or not re.search(r"^ok \d+ bigbar\b", text, re.M):
+                rounds[r.group(2)].append(int(r.group(1)))
+                last = i
+        # Complete: each measurement's rounds in order, then plan-init's "ok" for bigbar.
+        done = [i for i, x in enumerate(lines) if re.match(r"^ok \d+ bigbar\b", x)]
+        if not n or not done or done[0] < last or any(x != sorted(x) for x in rounds.values()):
             print(f"bigbar.py: {p}: no complete bigbar run", file=sys.stderr)
             bad += 1
         if kernel == "debug":

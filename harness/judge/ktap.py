@@ -25,7 +25,7 @@ where a verdict depends on them:
     "ok N T" for the program's exit status), which is how a judge tells
     a finished run from a boot cut short.
 So the harness reads KTAP here, in one place, and the judges' self-tests
-(tests/harness/test_scripts.py) hold it to the recorded logs.
+(tests/harness/test_*.py) hold it to the recorded logs.
 """
 import re
 

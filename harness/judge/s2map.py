@@ -25,17 +25,27 @@ GIB = {"vfio": 4, "sysfs": 5, "anon": 6}
 
 
 def groups(path):
-    """[(gib, prot, count)] from the relayed s2trace lines, or None."""
+    """[(gib, prot, count)] from the relayed s2trace lines, or None when the
+    record is not whole: it runs from plan-init's "running s2trace-dump" to
+    s2trace's closing count, and its counts add up to that count (a dump
+    cut short, overflowed or out of order is no record)."""
     try:
-        text = open(path, errors="replace").read()
+        text = open(path, errors="replace").read().replace("\r\n", "\n")
     except OSError:
+        return None
+    ends = list(re.finditer(r"^# s2trace: (\d+) stage-2 maps recorded$", text, re.M))
+    if not ends:
+        return None     # dump did not run to its end, or overflowed
+    end = ends[-1]
+    start = text.rfind("# plan-init: running s2trace-dump\n", 0, end.start())
+    if start < 0:
         return None
     out = []
     for m in re.finditer(r"^# s2map gib=(\d+) prot=(0x[0-9a-f]+|0) count=(\d+)",
-                         text, re.M):
+                         text[start:end.start()], re.M):
         out.append((int(m.group(1)), int(m.group(2), 16), int(m.group(3))))
-    if not re.search(r"^# s2trace: \d+ stage-2 maps recorded$", text, re.M):
-        return None     # dump did not run to its end, or overflowed
+    if sum(n for _, _, n in out) != int(end.group(1)):
+        return None
     return out
 
 

@@ -8,7 +8,7 @@
 set -euo pipefail
 . "$(dirname "$0")/../lib.sh"   # BASE_PKG, BASE_VERSION
 
-pkgs=(make git perl python3 python3-sphinx python3-ply python3-git bc bison flex cpio xz-utils kmod
+pkgs=(make git perl python3 python3-pytest python3-sphinx python3-ply python3-git bc bison flex cpio xz-utils kmod
       libssl-dev libelf-dev ccache sparse rsync
       gcc-aarch64-linux-gnu binutils-aarch64-linux-gnu
       libc6-dev-arm64-cross)

@@ -6,9 +6,9 @@
 #    aarch64-linux-gnu-gcc where installed); plan-init's real parser and
 #    relay pass tests/harness/plan-init-test.c; realvmm-run refuses bad
 #    arguments with its usage;
-#  - harness/judge/kunit_log.py, e2e.py, regress.py, realvmm.py and guest-log.py pass on
-#    real logs (tests/harness/fixtures/) and fail on each broken copy
-#    (tests/harness/test_scripts.py).
+#  - every judge in harness/judge/ passes on real logs
+#    (tests/harness/fixtures/) and fails on each broken copy: one pytest
+#    module per judge, tests/harness/test_*.py, helpers in judges.py.
 # One line per check, "PASS: harness: WHAT" or "FAIL: harness: WHAT (WHY)";
 # exit status 1 if one failed.
 set -u
@@ -176,9 +176,27 @@ else
 	say "FAIL: harness: a gate that runs all its checks passes ($r)"
 fi
 
-python3 "$here/test_scripts.py" "$tmp" "$tmp/pi/mixed.out" | tee -a "$out"
-rc=${PIPESTATUS[0]}
-[ "$rc" = 0 ] || grep -q '^FAIL' "$out" || say "FAIL: harness: test_scripts.py ran to its end (exit $rc)"
+# The judges (harness/judge/*.py) on real logs and broken copies of them:
+# one pytest module per judge (tests/harness/test_*.py), run by Debian's
+# pytest with the system python3 (python3-pytest, harness/source/deps.sh).
+# Its per-test result lines become this file's PASS:/FAIL:/SKIP: lines;
+# its own summary line is kept, and must agree with them.
+NC_PLAN_OUTPUT=$tmp/pi/mixed.out PYTHONDONTWRITEBYTECODE=1 \
+	/usr/bin/python3 -m pytest -rA -q -p no:cacheprovider --color=no \
+	--rootdir="$here" "$here" > "$tmp/pytest.out" 2>&1
+rc=$?
+sed -nE 's/^PASSED (.*)$/PASS: harness: pytest \1/p
+	s/^(FAILED|ERROR) (.*)$/FAIL: harness: pytest \2/p
+	s/^SKIPPED \[[0-9]+\] (.*)$/SKIP: harness: pytest \1/p' "$tmp/pytest.out" | tee -a "$out"
+summary=$(grep -E '^=* *[0-9]+ (passed|failed|error)' "$tmp/pytest.out" | tail -n 1 | tr -d '=' | sed 's/^ *//;s/ *$//')
+echo "pytest: ${summary:-no summary line}"
+npass=$(grep -oE '[0-9]+ passed' <<<"$summary" | grep -oE '[0-9]+' || echo 0)
+if [ "$rc" != 0 ] && ! grep -q '^FAIL: harness: pytest' "$out"; then
+	tail -n 20 "$tmp/pytest.out"
+	say "FAIL: harness: pytest ran its tests (exit $rc, no failing test named)"
+elif [ "$npass" != "$(grep -c '^PASS: harness: pytest' "$out")" ]; then
+	say "FAIL: harness: pytest's summary ($summary) agrees with its result lines"
+fi
 
 pass=$(grep -c '^PASS' "$out")
 fail=$(grep -c '^FAIL' "$out")
