@@ -166,10 +166,22 @@ plan_cpio() {
 
 # The test host of the containment test (tests/contain.plan) has a third
 # ivshmem-plain behind a PCIe root port, the only one vfio-pci can reset
-# (secondary bus reset): qemu-boot.sh options for it.
-CONTAIN_QEMU=(-q -device -q "pcie-root-port,id=rp1,chassis=1,slot=1"
+# (secondary bus reset), and behind a second root port a fourth and a
+# fifth, two functions of one slot, which that port's reset resets
+# together (guest/resetset): qemu-boot.sh options for them. The two on
+# the root bus have BAR 2s of 64 MiB (guest/barcover maps the first's
+# whole), and the second's 256-byte BAR 0 gets a page of its own: the
+# first's BAR 0 then starts a page that holds nothing else, the one case
+# in which vfio-pci lets a BAR smaller than a page be mmap'd.
+CONTAIN_QEMU=(-s 64M -a "pci=resource_alignment=12@0000:00:02.0"
+	      -q -device -q "pcie-root-port,id=rp1,chassis=1,slot=1"
 	      -q -object -q "memory-backend-ram,id=shm2,size=4M"
-	      -q -device -q "ivshmem-plain,memdev=shm2,bus=rp1")
+	      -q -device -q "ivshmem-plain,memdev=shm2,bus=rp1"
+	      -q -device -q "pcie-root-port,id=rp2,chassis=2,slot=2"
+	      -q -object -q "memory-backend-ram,id=shm3,size=4M"
+	      -q -device -q "ivshmem-plain,memdev=shm3,bus=rp2,addr=0.0,multifunction=on"
+	      -q -object -q "memory-backend-ram,id=shm4,size=4M"
+	      -q -device -q "ivshmem-plain,memdev=shm4,bus=rp2,addr=0.1")
 
 # logtag: "" for the default kernel variant (4k), else "-VARIANT": the
 # part of a log name that says which variant booted.

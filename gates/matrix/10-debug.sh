@@ -71,6 +71,12 @@ if boot contain "$(plan_cpio contain)" "${CONTAIN_QEMU[@]}"; then
 	fails=$("$TOP/harness/judge/contain.py" judge "$col" "$base" "$BUILD/logs/debug-contain.log" | grep -c '^FAIL' || true)
 	[ "$fails" = 0 ] && echo "PASS: debug contain: every containment case as the series must give it (32 subtests)" ||
 		echo "FAIL: debug contain: $fails containment checks fail on the debug kernel"
+	fails=$("$TOP/harness/judge/barcover.py" judge "$col" "$base" "$BUILD/logs/debug-contain.log" | grep -c '^FAIL' || true)
+	[ "$fails" = 0 ] && echo "PASS: debug barcover: every place of the BARs as the series must give it (13 subtests, all 16384 pages revoked)" ||
+		echo "FAIL: debug barcover: $fails checks of guest/barcover fail on the debug kernel"
+	fails=$("$TOP/harness/judge/resetset.py" judge "$col" "$base" "$BUILD/logs/debug-contain.log" | grep -c '^FAIL' || true)
+	[ "$fails" = 0 ] && echo "PASS: debug resetset: a hot reset revokes the mappings of both functions of its set" ||
+		echo "FAIL: debug resetset: $fails checks of guest/resetset fail on the debug kernel"
 	clean contain 35 --strict
 fi
 
