@@ -4,8 +4,10 @@
 # with 64 MiB ivshmem BARs; in each boot guest/s2bench runs ROUNDS rounds
 # (tests/bench.plan: 6), a fresh VM each. harness/judge/bench.py prints the time
 # per stage-2 fault per backing, series / base and base / base, and the
-# guest's write throughput into the BAR. Figures only: nothing here passes
-# or fails on a number.
+# guest's write throughput into the BAR; then ICOUNT_BOOTS (default 3)
+# boots of each in the vhe column under QEMU's -icount, whose figures
+# repeat from boot to boot (bench.py prints their spread). Figures only:
+# nothing here passes or fails on a number.
 . "$(dirname "$0")/lib.sh"
 start=$SECONDS
 cols=("$@")
@@ -16,9 +18,10 @@ cpio=$(plan_cpio bench)
 declare -A image=([series]=$("$TOP/harness/kernel/kernel.sh" image series)
 		  [base]=$("$TOP/harness/kernel/kernel.sh" image base))
 logs=()
-boot() { # boot COLUMN KERNEL N
-	local log=$BUILD/logs/bench-$1-$2-$3.log
-	"$TOP/harness/boot/qemu-boot.sh" -s 64M -m 3G "${image[$2]}" "$cpio" "$1" "$log" 1800 || true
+boot() { # boot COLUMN KERNEL N [icount]
+	local log=$BUILD/logs/bench-${4:+icount-}$1-$2-$3.log
+	# shellcheck disable=SC2086
+	"$TOP/harness/boot/qemu-boot.sh" ${4:+"${icount[@]}"} -s 64M -m 3G "${image[$2]}" "$cpio" "$1" "$log" 1800 || true
 	logs+=("$log")
 }
 [ -n "${BIGBAR_ONLY:-}" ] || for col in "${cols[@]}"; do
@@ -26,6 +29,20 @@ boot() { # boot COLUMN KERNEL N
 		for k in series base; do
 			stage "boot $col $k #$i" boot "$col" "$k" "$i"
 		done
+	done
+done
+
+# The same in the vhe column under QEMU's instruction counting (-icount
+# shift=0: the virtual clock advances 1 ns per instruction executed, and
+# only then; sleep=off: an idle CPU does not wait for the wall clock): the
+# guest's counter, and so its time per stage-2 fault, counts the
+# instructions executed on the way, the host kernel's included, and no
+# longer the emulator's speed or the load on this machine. It models the
+# length of the code path, not caches, TLBs or memory latency.
+icount=(-q -icount -q shift=0,sleep=off)
+[ -n "${BIGBAR_ONLY:-}" ] || for i in $(seq 1 "${ICOUNT_BOOTS:-3}"); do
+	for k in series base; do
+		stage "boot vhe $k #$i under -icount" boot vhe "$k" "$i" icount
 	done
 done
 

@@ -16,7 +16,9 @@ floor the first ratio must be read against. Then the guest's write
 throughput into the BAR: an unaligned copy through Normal-NC, and aligned
 stores through Device-nGnRE. Then, for the -icount boots, each boot's
 median time per fault and the spread of those medians from boot to boot
-((max - min) / median): the figure repeats when the spread is small.
+((max - min) / median): the figure repeats when the spread is small; their
+writes are not shown, and where the base's unaligned copy completed (the
+emulator did not raise the stage-2 alignment fault) that is said.
 Exit 1 if a log has no complete run.
 """
 import os
@@ -103,7 +105,7 @@ def main(paths):
                   f"{fmt(bv, 'us'):26} {fmt(ratio, '', 3):22} {fmt(noise, '', 3):22}")
     print()
     print("Guest writes into the 64 MiB vfio BAR (MB/s), median [25th-75th percentile]")
-    for col in sorted(data):
+    for col in sorted(c for c in data if not c.endswith(" icount")):
         for kernel in ("series", "base"):
             cp = data[col][kernel]["copy-nc-unaligned"]
             st = data[col][kernel]["store-device-aligned"]
@@ -129,11 +131,19 @@ def main(paths):
                     ms = meds[kernel]
                     spread = (max(ms) - min(ms)) / statistics.median(ms) * 100 if ms else 0
                     print(f"  {col:12} {backing:5} {kernel:7} "
-                          + " ".join(f"{x:.3f}" for x in ms)
-                          + (f" us; spread {spread:.2f}% over {len(ms)} boots" if ms else "-"))
+                          + " ".join(f"{x:.4f}" for x in ms)
+                          + (f" us; spread {spread:.3f}% over {len(ms)} boots" if ms else "-"))
                 if meds["series"] and meds["base"]:
                     r = statistics.median(meds["series"]) / statistics.median(meds["base"])
                     print(f"  {col:12} {backing:5} series / base {r:.4f}")
+            # The writes are not shown: whether the emulator raises the
+            # stage-2 alignment fault under -icount is what the base tells.
+            cp = data[col]["base"]["copy-nc-unaligned"]
+            done = sum(v is not None for _, _, v in cp)
+            if done:
+                print(f"  {col}: the base's unaligned copy to its Device stage 2 completed in "
+                      f"{done} of {len(cp)} rounds: under -icount this emulator does not raise "
+                      "the stage-2 alignment fault, so the writes are not measured there")
     return bad
 
 
