@@ -27,8 +27,9 @@
 #    resets together (harness/judge/resetset.py): a hot reset through
 #    either revokes the mappings of both, on both kernels;
 # and the mutants of tests/mutants/contain/ (the series with a deliberate
-# bug: a hot reset that revokes the first device of its set only) must
-# each be caught (harness/judge/resetset.py names the subtests that must fail).
+# bug: a hot reset that revokes the first device of its set only, a revoked
+# access that gets SIGSEGV) must each be caught, by the checks their patch
+# names (harness/judge/contain_mutant.py).
 # The test host gets a third ivshmem-plain behind a PCIe root port, so
 # that vfio-pci can reset it (secondary bus reset: the two on the root
 # bus have no reset method), and two more behind another (CONTAIN_QEMU,
@@ -83,6 +84,6 @@ for patch in "$TOP"/tests/mutants/contain/*.patch; do
 		echo "FAIL: contain mutant $name: the boot failed or timed out (log: $log)"
 		continue
 	fi
-	"$TOP/harness/judge/resetset.py" mutant "$name" "$log" || true
+	"$TOP/harness/judge/contain_mutant.py" "$col" "$patch" "$BUILD/logs/contain-$col-base.log" "$log" || true
 	note "contain mutant $name: $((SECONDS - t0))s"
 done

@@ -29,8 +29,6 @@ SUBTESTS = [
     r"a hot reset through function 1 revokes the mapping of function 1",
     r"after the resets, the mappings stay mapped",
 ]
-# What a kernel that zaps only the first device of the set gets wrong.
-SECOND_DEVICE = {4, 6}
 
 
 def parse(path):
@@ -77,26 +75,9 @@ def judge(column, base_log, series_log):
     return 1 if bad else 0
 
 
-def mutant(name, log):
-    subs, why = parse(log)
-    failed = {n for n, ok, _, _ in subs if not ok}
-    if why:
-        print(f"FAIL: contain mutant {name}: the resetset run cannot be judged: {'; '.join(why)}")
-        return 1
-    if failed == SECOND_DEVICE:
-        first = next(f"{nm} ({d})" for n, ok, nm, d in subs if n == min(SECOND_DEVICE))
-        print(f"PASS: contain mutant {name} caught by guest/resetset: {first}")
-        return 0
-    print(f"FAIL: contain mutant {name} not caught as expected: subtests {sorted(failed)} "
-          f"failed, want {sorted(SECOND_DEVICE)} (log: {log})")
-    return 1
-
-
 def main(argv):
     if len(argv) == 4 and argv[0] == "judge":
         return judge(*argv[1:])
-    if len(argv) == 3 and argv[0] == "mutant":
-        return mutant(*argv[1:])
     sys.exit(__doc__)
 
 
