@@ -28,6 +28,7 @@ import re
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import grid  # noqa: E402
 import ktap  # noqa: E402
 
 TEST = "vfio_bar_revoke"        # its name in tests/contain.plan
@@ -183,6 +184,7 @@ class Run:
         self.subtests = [(n,) + split_subtest(ok, text) for n, ok, text in run.subtests]
         self.plan, self.totals, self.exit = run.plan, run.totals, run.exit
         self.trouble = run.trouble
+        self.ktap = run
 
 
 def split_subtest(ok, text):
@@ -206,35 +208,12 @@ def parse(path):
 
 
 def incomplete(run, kernel):
-    """Why the run cannot be trusted; [] if it can."""
+    """Why the run cannot be trusted; [] if it can (ktap.run_problems())."""
     if run is None:
         return ["cannot read the log"]
-    why = list(run.trouble)
-    if run.plan != len(SUBTESTS):
-        why.append(f"the selftest's KTAP plan is "
-                   f"{'missing' if run.plan is None else f'1..{run.plan}'}, "
-                   f"want 1..{len(SUBTESTS)}")
-    numbers = [n for n, _, _, _ in run.subtests]
-    if numbers != list(range(1, len(numbers) + 1)):
-        why.append(f"subtests numbered {numbers[:5]}..., not 1..{len(numbers)}")
-    if len(run.subtests) != len(SUBTESTS):
-        why.append(f"{len(run.subtests)} subtests reported, want {len(SUBTESTS)}")
     statuses = [st for _, st, _, _ in run.subtests]
-    if run.totals is None:
-        why.append("no '# Totals:' line: the selftest did not finish")
-    else:
-        seen = (statuses.count("ok"), statuses.count("fail"), statuses.count("skip"))
-        said = (run.totals["pass"], run.totals["fail"] + run.totals["error"],
-                run.totals["skip"])
-        if seen != said or run.totals["xfail"] or run.totals["xpass"]:
-            why.append(f"its Totals line says pass/fail/skip {said}, "
-                       f"its subtest lines {seen}")
     want = 0 if kernel == "series" or "fail" not in statuses else KSFT_FAIL
-    if run.exit is None:
-        why.append(f"plan-init reports no result for {TEST}: the boot was cut short")
-    elif run.exit != want:
-        why.append(f"the selftest exited {run.exit}, want {want}")
-    return why
+    return ktap.run_problems(run.ktap, len(SUBTESTS), want, TEST)
 
 
 def results(run):
@@ -305,9 +284,7 @@ def table(column, base_log, series_log):
         rows.append([case, label, base.get(name, ("-", ""))[0],
                      series.get(name, ("-", ""))[0],
                      f"fail ({why[0]})" if why else "pass"])
-    widths = [max(len(r[c]) for r in [head] + rows) for c in range(len(head))]
-    for r in [head, ["-" * w for w in widths]] + rows:
-        print(("  " + " | ".join(x.ljust(w) for x, w in zip(r, widths))).rstrip())
+    grid.print_grid(head, rows)
     return 0
 
 

@@ -34,6 +34,7 @@ import re
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import grid  # noqa: E402
 import ktap  # noqa: E402
 
 S1 = ["Device-nGnRE", "Normal-NC", "Normal-WB"]
@@ -245,9 +246,7 @@ def table(column, base_log, patched_log):
             row.append(f"{observed(pcells.get((b, s1)))} / "
                        f"{observed(bcells.get((b, s1)))} ({EXPECTED[b][i]})")
         rows.append(row)
-    widths = [max(len(r[c]) for r in [head] + rows) for c in range(len(head))]
-    for r in [head, ["-" * w for w in widths]] + rows:
-        print(("  " + " | ".join(x.ljust(w) for x, w in zip(r, widths))).rstrip())
+    grid.print_grid(head, rows)
     extra = {}
     for name, results in (("series", patched), ("base", base)):
         for key, status, detail in results or []:

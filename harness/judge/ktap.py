@@ -184,6 +184,44 @@ class SelftestRun:
         self.started = False
 
 
+def status(ok, text):
+    """"ok", "fail" or "skip" of a subtest's result line (kselftest's skip
+    is "ok N # SKIP ...")."""
+    return "skip" if text.startswith("# SKIP") else "ok" if ok else "fail"
+
+
+def run_problems(run, n, want_exit, test):
+    """Why the SelftestRun of TEST, whose plan is N subtests, cannot be
+    trusted; [] if it can: what went wrong on the way, a plan other than
+    1..N, subtests not numbered 1..N, no Totals line or one that disagrees
+    with the subtests' lines (or counts an xfail or xpass), and an exit
+    status other than WANT_EXIT, or none (the boot was cut short)."""
+    why = list(run.trouble)
+    if run.plan != n:
+        why.append(f"the selftest's KTAP plan is "
+                   f"{'missing' if run.plan is None else f'1..{run.plan}'}, want 1..{n}")
+    numbers = [k for k, _, _ in run.subtests]
+    if numbers != list(range(1, len(numbers) + 1)):
+        why.append(f"subtests numbered {numbers[:5]}..., not 1..{len(numbers)}")
+    if len(numbers) != n:
+        why.append(f"{len(numbers)} subtests reported, want {n}")
+    statuses = [status(ok, text) for _, ok, text in run.subtests]
+    if run.totals is None:
+        why.append("no '# Totals:' line: the selftest did not finish")
+    else:
+        seen = (statuses.count("ok"), statuses.count("fail"), statuses.count("skip"))
+        said = (run.totals["pass"], run.totals["fail"] + run.totals["error"],
+                run.totals["skip"])
+        if seen != said or run.totals["xfail"] or run.totals["xpass"]:
+            why.append(f"its Totals line says pass/fail/skip {said}, "
+                       f"its subtest lines {seen}")
+    if run.exit is None:
+        why.append(f"plan-init reports no result for {test}: the boot was cut short")
+    elif run.exit != want_exit:
+        why.append(f"the selftest exited {run.exit}, want {want_exit}")
+    return why
+
+
 def selftest_run(text, test):
     """The SelftestRun of the kselftest program TEST in a console log."""
     run = SelftestRun()
