@@ -109,3 +109,18 @@ DAMAGE = {
     "garbled": _garble,
     "reordered": _reorder,
 }
+
+
+def crlf(text):
+    """text with the line ends the serial console gives."""
+    return text.replace("\n", "\r\n")
+
+
+def judge_damaged(put, script, base, series, which, damage):
+    """(exit status, output) of "SCRIPT judge vhe BASE SERIES" on the texts
+    base and series, the one WHICH names ("base" or "series") put through
+    DAMAGE[damage]."""
+    texts = {"base": base, "series": series}
+    texts[which] = DAMAGE[damage](texts[which])
+    return run(script, "judge", "vhe", put("base.log", texts["base"]),
+               put("series.log", texts["series"]))

@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from judges import DAMAGE, FIX, fails, fixture, passes, run, run_process, sub
+from judges import DAMAGE, FIX, crlf, fails, fixture, judge_damaged, passes, run, run_process, sub
 
 BASE = fixture("e2e-vhe-base.log")
 PATCHED = fixture("e2e-vhe-patched.log")
@@ -28,8 +28,8 @@ def test_real_vhe_logs_pass(logs):
 
 
 def test_crlf_line_ends_read_the_same(put):
-    rc, out = run("e2e.py", "judge", "vhe", put("b.log", BASE.replace("\n", "\r\n")),
-                  put("p.log", PATCHED.replace("\n", "\r\n")))
+    rc, out = run("e2e.py", "judge", "vhe", put("b.log", crlf(BASE)),
+                  put("p.log", crlf(PATCHED)))
     passes(rc, out, out.count("PASS: ") == 33)
 
 
@@ -141,10 +141,8 @@ def test_table_of_the_real_vhe_logs(logs):
 
 @pytest.mark.parametrize("damage", DAMAGE)
 @pytest.mark.parametrize("which", ["base", "series"])
-def test_damaged_log_fails(logs, put, damage, which):
-    bad = put("bad.log", DAMAGE[damage](BASE if which == "base" else PATCHED))
-    args = (bad, logs[1]) if which == "base" else (logs[0], bad)
-    rc, out = run("e2e.py", "judge", "vhe", *args)
+def test_damaged_log_fails(put, damage, which):
+    rc, out = judge_damaged(put, "e2e.py", BASE, PATCHED, which, damage)
     assert rc != 0, out[-300:]
 
 

@@ -5,7 +5,7 @@ import re
 
 import pytest
 
-from judges import DAMAGE, fails, fixture, passes, run, run_process, sub
+from judges import DAMAGE, crlf, fails, fixture, passes, run, run_process, sub
 
 PATCHED = fixture("e2e-vhe-patched.log")
 KUNIT = fixture("kunit-vhe.log")
@@ -60,7 +60,7 @@ def test_one_unsupported_fsc_line_fewer_expected_fails(put, kernel, fsc):
 
 
 def test_strict_scan_reads_crlf_line_ends_the_same(put):
-    rc, out = run("guest-log.py", "scan", put("l.log", PATCHED.replace("\n", "\r\n")), "4", "--strict")
+    rc, out = run("guest-log.py", "scan", put("l.log", crlf(PATCHED)), "4", "--strict")
     passes(rc, out, True)
 
 

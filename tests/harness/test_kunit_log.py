@@ -3,7 +3,7 @@ import re
 
 import pytest
 
-from judges import DAMAGE, fails, fixture, passes, run, run_process, sub
+from judges import DAMAGE, crlf, fails, fixture, passes, run, run_process, sub
 
 VHE = fixture("kunit-vhe.log")
 NOFWB = fixture("kunit-nofwb.log")
@@ -16,7 +16,7 @@ def test_real_vhe_log_gives_50_cases_all_pass(put):
 
 
 def test_crlf_line_ends_read_the_same(put):
-    rc, out = run("kunit_log.py", put("k.log", VHE.replace("\n", "\r\n")), "--expect-cases", "50")
+    rc, out = run("kunit_log.py", put("k.log", crlf(VHE)), "--expect-cases", "50")
     passes(rc, out, out.count("pass ") == 50)
 
 

@@ -3,7 +3,7 @@ reset of two functions of one slot revokes the mappings of both (the
 mutant that revokes the first device's only: test_contain_mutant.py)."""
 import pytest
 
-from judges import DAMAGE, fails, fixture, passes, run, sub
+from judges import DAMAGE, fails, fixture, judge_damaged, passes, run, sub
 
 BASE = fixture("contain-vhe-base.log")
 SERIES = fixture("contain-vhe-series.log")
@@ -42,8 +42,6 @@ def test_run_that_bailed_out_fails(logs, put):
 
 @pytest.mark.parametrize("damage", DAMAGE)
 @pytest.mark.parametrize("which", ["base", "series"])
-def test_damaged_log_fails(logs, put, damage, which):
-    bad = put("bad.log", DAMAGE[damage](BASE if which == "base" else SERIES))
-    args = (bad, logs[1]) if which == "base" else (logs[0], bad)
-    rc, out = run("resetset.py", "judge", "vhe", *args)
+def test_damaged_log_fails(put, damage, which):
+    rc, out = judge_damaged(put, "resetset.py", BASE, SERIES, which, damage)
     assert rc != 0, out[-300:]

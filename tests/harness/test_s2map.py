@@ -4,7 +4,7 @@ import re
 
 import pytest
 
-from judges import DAMAGE, call, fixture, load
+from judges import DAMAGE, call, crlf, fixture, load
 
 BASE = fixture("e2e-vhe-base.log")
 PATCHED = fixture("e2e-vhe-patched.log")
@@ -24,7 +24,7 @@ def test_real_vhe_records_pass(put):
 
 
 def test_crlf_line_ends_read_the_same(put):
-    rc, out = s2map(put("p.log", PATCHED.replace("\n", "\r\n")), "series")
+    rc, out = s2map(put("p.log", crlf(PATCHED)), "series")
     assert rc == 0 and out.count("PASS") == 3, out
 
 
