@@ -18,13 +18,10 @@
  *
  * KTAP on stdout, "name (detail)"; judged by harness/judge/resetset.py. Not
  * part of the series: the series' vfio_bar_revoke runs its own hot reset
- * on the same set.
+ * on another device. Opens the groups with guest/lib/vfio_bar.c.
  */
 #define _GNU_SOURCE
 #include <errno.h>
-#include <fcntl.h>
-#include <libgen.h>
-#include <limits.h>
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stdint.h>
@@ -37,15 +34,16 @@
 #include <sys/resource.h>
 #include <linux/vfio.h>
 
+#include "vfio_bar.h"
+
 #define NR_DEV	2
 #define NR_TESTS	7
 
 struct dev {
 	const char *bdf;
 	int group, id;		/* its IOMMU group's fd and number */
-	int fd;
-	void *map;
-	size_t len;
+	struct vfio_bar vb;	/* its device fd and BAR */
+	void *map;		/* the first page of the BAR */
 };
 
 static int container = -1, passed, failed;
@@ -62,79 +60,12 @@ static void result(bool ok, int nr, const char *fmt, ...)
 	ok ? passed++ : failed++;
 }
 
-static void bail(const char *what, const char *why)
-{
-	printf("Bail out! %s: %s\n", what, why);
-	exit(1);
-}
-
-static int group_of(const char *bdf)
-{
-	char path[PATH_MAX], link[PATH_MAX];
-	ssize_t n;
-
-	snprintf(path, sizeof(path), "/sys/bus/pci/devices/%s/iommu_group", bdf);
-	n = readlink(path, link, sizeof(link) - 1);
-	if (n <= 0)
-		bail(bdf, "no IOMMU group (is it bound to vfio-pci?)");
-	link[n] = '\0';
-	return atoi(basename(link));
-}
-
-/* The device's IOMMU group, opened into the one container. */
-static void open_group(struct dev *d)
-{
-	struct vfio_group_status st = { .argsz = sizeof(st) };
-	char path[64];
-	bool first = container < 0;
-
-	if (first)
-		container = open("/dev/vfio/vfio", O_RDWR);
-	if (container < 0)
-		bail("/dev/vfio/vfio", strerror(errno));
-	d->id = group_of(d->bdf);
-	snprintf(path, sizeof(path), "/dev/vfio/%d", d->id);
-	d->group = open(path, O_RDWR);
-	if (d->group < 0)
-		bail(path, strerror(errno));
-	if (ioctl(d->group, VFIO_GROUP_GET_STATUS, &st) || !(st.flags & VFIO_GROUP_FLAGS_VIABLE))
-		bail(path, "IOMMU group not viable");
-	if (ioctl(d->group, VFIO_GROUP_SET_CONTAINER, &container) ||
-	    (first && ioctl(container, VFIO_SET_IOMMU, VFIO_TYPE1v2_IOMMU)))
-		bail("VFIO container", strerror(errno));
-}
-
+/* The device in its group, memory decoding on, a page of its BAR mapped. */
 static void open_dev(struct dev *d, int bar)
 {
-	struct vfio_region_info ri = { .argsz = sizeof(ri) };
-
-	open_group(d);
-	d->fd = ioctl(d->group, VFIO_GROUP_GET_DEVICE_FD, d->bdf);
-	if (d->fd < 0)
-		bail(d->bdf, strerror(errno));
-	ri.index = VFIO_PCI_BAR0_REGION_INDEX + bar;
-	if (ioctl(d->fd, VFIO_DEVICE_GET_REGION_INFO, &ri) || !ri.size ||
-	    !(ri.flags & VFIO_REGION_INFO_FLAG_MMAP))
-		bail(d->bdf, "the BAR is absent or cannot be mmap'd");
-	d->len = getpagesize();
-	d->map = mmap(NULL, d->len, PROT_READ | PROT_WRITE, MAP_SHARED, d->fd, ri.offset);
-	if (d->map == MAP_FAILED)
-		bail(d->bdf, strerror(errno));
-}
-
-/* Memory decoding on, through the config region (a reset keeps it). */
-static void memory_on(struct dev *d)
-{
-	struct vfio_region_info ri = { .argsz = sizeof(ri),
-				       .index = VFIO_PCI_CONFIG_REGION_INDEX };
-	uint16_t cmd;
-
-	if (ioctl(d->fd, VFIO_DEVICE_GET_REGION_INFO, &ri) ||
-	    pread(d->fd, &cmd, 2, ri.offset + 4) != 2)
-		bail(d->bdf, "read PCI_COMMAND");
-	cmd |= 2;
-	if (pwrite(d->fd, &cmd, 2, ri.offset + 4) != 2)
-		bail(d->bdf, "write PCI_COMMAND");
+	d->group = vfio_group_open(d->bdf, &container, &d->id);
+	vfio_bar_from_group(&d->vb, d->group, d->bdf, bar);
+	d->map = vfio_bar_mmap(&d->vb, getpagesize());
 }
 
 /* The page faults one read of the mapping takes. */
@@ -157,7 +88,7 @@ static int hot_reset(struct dev *d, struct dev *all)
 	} r = { .reset.argsz = sizeof(r), .reset.count = NR_DEV,
 		.fd = { all[0].group, all[1].group } };
 
-	return ioctl(d->fd, VFIO_DEVICE_PCI_HOT_RESET, &r) ? -errno : 0;
+	return ioctl(d->vb.device, VFIO_DEVICE_PCI_HOT_RESET, &r) ? -errno : 0;
 }
 
 /* Whether the hot reset of d affects both devices, and nothing else. */
@@ -170,7 +101,7 @@ static bool reset_set(struct dev *d, struct dev *all, char *why, size_t len)
 	unsigned int i, seen = 0, bus, slot, fn, dom;
 	int k;
 
-	if (ioctl(d->fd, VFIO_DEVICE_GET_PCI_HOT_RESET_INFO, &info)) {
+	if (ioctl(d->vb.device, VFIO_DEVICE_GET_PCI_HOT_RESET_INFO, &info)) {
 		snprintf(why, len, "VFIO_DEVICE_GET_PCI_HOT_RESET_INFO: %s", strerror(errno));
 		return false;
 	}
@@ -217,10 +148,8 @@ int main(int argc, char *argv[])
 		return 2;
 	}
 	printf("TAP version 13\n1..%d\n", NR_TESTS);
-	for (k = 0; k < NR_DEV; k++) {
+	for (k = 0; k < NR_DEV; k++)
 		open_dev(&d[k], bar);
-		memory_on(&d[k]);
-	}
 
 	ok = reset_set(&d[0], d, why, sizeof(why));
 	result(ok, 1, "the hot reset of the first function resets both, and only them (%s)", why);

@@ -21,12 +21,12 @@ static void fail(const char *what, const char *detail)
 	exit(1);
 }
 
-void vfio_bar_open(struct vfio_bar *b, const char *bdf, int bar)
+int vfio_group_open(const char *bdf, int *container, int *group_id)
 {
 	struct vfio_group_status status = { .argsz = sizeof(status) };
-	struct vfio_region_info ri = { .argsz = sizeof(ri) };
 	char path[PATH_MAX], link[PATH_MAX];
-	int container, group;
+	bool first = *container < 0;
+	int group;
 	ssize_t n;
 
 	snprintf(path, sizeof(path), "/sys/bus/pci/devices/%s/iommu_group", bdf);
@@ -34,8 +34,11 @@ void vfio_bar_open(struct vfio_bar *b, const char *bdf, int bar)
 	if (n <= 0)
 		fail(bdf, "no IOMMU group (is it bound to vfio-pci?)");
 	link[n] = '\0';
-	container = open("/dev/vfio/vfio", O_RDWR);
-	if (container < 0)
+	if (group_id)
+		*group_id = atoi(basename(link));
+	if (first)
+		*container = open("/dev/vfio/vfio", O_RDWR);
+	if (*container < 0)
 		fail("/dev/vfio/vfio", strerror(errno));
 	snprintf(path, sizeof(path), "/dev/vfio/%s", basename(link));
 	group = open(path, O_RDWR);
@@ -44,9 +47,23 @@ void vfio_bar_open(struct vfio_bar *b, const char *bdf, int bar)
 	if (ioctl(group, VFIO_GROUP_GET_STATUS, &status) ||
 	    !(status.flags & VFIO_GROUP_FLAGS_VIABLE))
 		fail(path, "IOMMU group not viable");
-	if (ioctl(group, VFIO_GROUP_SET_CONTAINER, &container) ||
-	    ioctl(container, VFIO_SET_IOMMU, VFIO_TYPE1v2_IOMMU))
+	if (ioctl(group, VFIO_GROUP_SET_CONTAINER, container) ||
+	    (first && ioctl(*container, VFIO_SET_IOMMU, VFIO_TYPE1v2_IOMMU)))
 		fail("VFIO container", strerror(errno));
+	return group;
+}
+
+void vfio_bar_open(struct vfio_bar *b, const char *bdf, int bar)
+{
+	int container = -1;
+
+	vfio_bar_from_group(b, vfio_group_open(bdf, &container, NULL), bdf, bar);
+}
+
+void vfio_bar_from_group(struct vfio_bar *b, int group, const char *bdf, int bar)
+{
+	struct vfio_region_info ri = { .argsz = sizeof(ri) };
+
 	b->device = ioctl(group, VFIO_GROUP_GET_DEVICE_FD, bdf);
 	if (b->device < 0)
 		fail(bdf, strerror(errno));

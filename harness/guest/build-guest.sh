@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # build-guest.sh: the static user space of the test host, in build/guest/:
-#  - our programs (guest/*.c): plan-init, s2trace, fsio, resetset; revstress, which
-#    links guest/lib; and s2bench, soak, bigbar and barcover, which link the KVM
-#    selftest library and guest/lib;
+#  - our programs (guest/*.c): plan-init, s2trace, fsio; revstress and
+#    resetset, which link guest/lib; and s2bench, soak, bigbar and
+#    barcover, which link the KVM selftest library and guest/lib;
 #  - the KVM selftests, built from the series' worktree build/k/series/src:
 #    the series' own, and the upstream ones of the regression gate, which
 #    use the selftest library that patch 10 changes; and an install of the
@@ -98,11 +98,7 @@ for p in plan-init s2trace fsio; do
 	[ "$stamped" = built ] || ! fresh "$g/$p" "$TOP/guest/$p.c" "$g/stamp" || continue
 	${CROSS}gcc -static -O2 -Wall -Wextra -Werror -o "$g/$p" "$TOP/guest/$p.c"
 done
-for p in resetset; do
-	[ "$stamped" = built ] || ! fresh "$g/$p" "$TOP/guest/$p.c" "$g/stamp" || continue
-	${CROSS}gcc -static -O2 -Wall -Wextra -Werror -isystem "$g/hdr/include" -o "$g/$p" "$TOP/guest/$p.c"
-done
-for p in revstress; do
+for p in revstress resetset; do
 	[ "$stamped" = built ] || ! fresh "$g/$p" "$TOP/guest/$p.c" "$TOP"/guest/lib/vfio_bar.* "$TOP"/guest/lib/bar_opts.* "$g/stamp" || continue
 	${CROSS}gcc -static -O2 -Wall -Wextra -Werror -I"$TOP/guest/lib" -isystem "$g/hdr/include" \
 		-o "$g/$p" "$TOP/guest/$p.c" "$TOP/guest/lib/vfio_bar.c" "$TOP/guest/lib/bar_opts.c" -lpthread
